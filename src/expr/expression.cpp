@@ -1,0 +1,166 @@
+#include <algorithm>
+#include <numkit/expr/expression.hpp>
+#include <numkit/expr/jet.hpp>
+
+namespace numkit::expr {
+
+Expression::Expression(std::string_view text, const std::vector<std::string>& variables)
+    : tree_(parse_tree(text, variables)) {}
+
+void Expression::check_size(std::size_t n) const {
+  if (n != dimension())
+    throw InputError("point has " + std::to_string(n) + " coordinates, the expression has " +
+                     std::to_string(dimension()) + " variables");
+}
+
+std::string Expression::describe_point(std::span<const double> x) const {
+  std::string out;
+  for (std::size_t i = 0; i < x.size() && i < dimension(); ++i)
+    out += (i == 0 ? "" : ", ") + tree_.variables[i] + "=" + format_number(x[i]);
+  return out;
+}
+
+std::string Expression::fault_message(const EvaluationFault& f, std::span<const double> x) const {
+  std::string msg = std::string(tree_.source(f.node)) + ": " + f.rule;
+  if (dimension() > 0) msg += ", at " + describe_point(x);
+  return msg;
+}
+
+double Expression::value(const Eigen::VectorXd& x) const {
+  return evaluate_as<double>(std::span<const double>(x.data(), static_cast<std::size_t>(x.size())));
+}
+
+double Expression::gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) const {
+  const std::span<const double> xs(x.data(), static_cast<std::size_t>(x.size()));
+  check_size(xs.size());
+  const JetOps ops(dimension(), false);
+  std::vector<Jet> seeds(dimension()), work;
+  for (std::size_t i = 0; i < dimension(); ++i) seeds[i].v = xs[i];
+  try {
+    Jet r = evaluate(tree_, ops, std::span<const Jet>(seeds), work);
+    g = std::move(r.g);
+    return r.v;
+  } catch (const EvaluationFault& f) {
+    throw InputError(fault_message(f, xs));
+  }
+}
+
+double Expression::hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) const {
+  const std::span<const double> xs(x.data(), static_cast<std::size_t>(x.size()));
+  check_size(xs.size());
+  const JetOps ops(dimension(), true);
+  std::vector<Jet> seeds(dimension()), work;
+  for (std::size_t i = 0; i < dimension(); ++i) seeds[i].v = xs[i];
+  try {
+    Jet r = evaluate(tree_, ops, std::span<const Jet>(seeds), work);
+    g = std::move(r.g);
+    h = std::move(r.h);
+    // symmetrize exactly (the propagation is symmetric up to rounding order)
+    h = (0.5 * (h + h.transpose())).eval();
+    return r.v;
+  } catch (const EvaluationFault& f) {
+    throw InputError(fault_message(f, xs));
+  }
+}
+
+double parse_constant(std::string_view text, std::string_view what) {
+  Tree t;
+  try {
+    t = parse_tree(text);
+  } catch (const InputError& e) {
+    throw InputError(std::string(what) + ": " + e.what());
+  }
+  if (!t.variables.empty())
+    throw InputError(std::string(what) + ": expected a number, found the variable \"" +
+                     t.variables[0] + "\" in \"" + std::string(text) + "\"");
+  std::vector<double> work;
+  try {
+    return evaluate(t, ScalarOps<double>{}, std::span<const double>(), work);
+  } catch (const EvaluationFault& f) {
+    throw InputError(std::string(what) + ": " + std::string(t.source(f.node)) + ": " + f.rule);
+  }
+}
+
+Eigen::VectorXd parse_point(std::string_view spec, const std::vector<std::string>& variables,
+                            std::string_view what) {
+  const std::string w(what);
+  std::string_view s = spec;
+  auto trim = [](std::string_view v) {
+    while (!v.empty() &&
+           (v.front() == ' ' || v.front() == '\t' || v.front() == '\n' || v.front() == '\r'))
+      v.remove_prefix(1);
+    while (!v.empty() &&
+           (v.back() == ' ' || v.back() == '\t' || v.back() == '\n' || v.back() == '\r'))
+      v.remove_suffix(1);
+    return v;
+  };
+  s = trim(s);
+  if (s.size() >= 2 &&
+      ((s.front() == '[' && s.back() == ']') || (s.front() == '(' && s.back() == ')'))) {
+    // strip one pair of enclosing brackets if they match each other
+    int depth = 0;
+    bool encloses = true;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '(' || s[i] == '[') ++depth;
+      if (s[i] == ')' || s[i] == ']') --depth;
+      if (depth == 0 && i + 1 < s.size()) encloses = false;
+    }
+    if (encloses) s = trim(s.substr(1, s.size() - 2));
+  }
+  if (s.empty())
+    throw InputError(w + ": expected " + std::to_string(variables.size()) + " values, got none");
+  // split at top-level commas (pow(2,3) keeps its comma)
+  std::vector<std::string_view> parts;
+  int depth = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i < s.size() && (s[i] == '(' || s[i] == '[')) ++depth;
+    if (i < s.size() && (s[i] == ')' || s[i] == ']')) --depth;
+    if (i == s.size() || (s[i] == ',' && depth == 0)) {
+      parts.push_back(trim(s.substr(start, i - start)));
+      start = i + 1;
+    }
+  }
+  const std::size_t n = variables.size();
+  Eigen::VectorXd x(static_cast<Eigen::Index>(n));
+  const bool named = parts[0].find('=') != std::string_view::npos;
+  std::vector<bool> seen(n, false);
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    std::string_view p = parts[k];
+    const std::string label = w + " (value " + std::to_string(k + 1) + ")";
+    if (p.empty()) throw InputError(label + ": empty value in \"" + std::string(spec) + "\"");
+    const auto eq = p.find('=');
+    if ((eq != std::string_view::npos) != named)
+      throw InputError(w + ": mix of named (x=1) and positional values in \"" + std::string(spec) +
+                       "\"");
+    if (named) {
+      const std::string name(trim(p.substr(0, eq)));
+      const auto it = std::find(variables.begin(), variables.end(), name);
+      if (it == variables.end()) {
+        std::string list;
+        for (const auto& v : variables) list += (list.empty() ? "" : ", ") + v;
+        throw InputError(w + ": \"" + name + "\" is not a variable of the expression (" + list +
+                         ")");
+      }
+      const auto i = static_cast<std::size_t>(it - variables.begin());
+      if (seen[i]) throw InputError(w + ": \"" + name + "\" is given twice");
+      seen[i] = true;
+      x(static_cast<Eigen::Index>(i)) =
+          parse_constant(trim(p.substr(eq + 1)), w + " (" + name + ")");
+    } else {
+      if (k >= n) break;
+      x(static_cast<Eigen::Index>(k)) = parse_constant(p, label);
+    }
+  }
+  std::string list;
+  for (const auto& v : variables) list += (list.empty() ? "" : ", ") + v;
+  if (!named && parts.size() != n)
+    throw InputError(w + ": expected " + std::to_string(n) + (n == 1 ? " value (" : " values (") +
+                     list + "), got " + std::to_string(parts.size()));
+  if (named)
+    for (std::size_t i = 0; i < n; ++i)
+      if (!seen[i]) throw InputError(w + ": no value for the variable \"" + variables[i] + "\"");
+  return x;
+}
+
+}  // namespace numkit::expr
