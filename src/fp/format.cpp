@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "numkit/core/error.hpp"
+#include "numkit/fp/detail/round.hpp"
 
 #if defined(__F16C__) || defined(__AVX512F__)
 #include <immintrin.h>
@@ -109,24 +110,6 @@ double overflow_result(double x, const Format& f, Overflow mode) {
   return std::copysign(std::numeric_limits<double>::quiet_NaN(), x);
 }
 
-// Round |x| (finite, > 0) to f's precision with an unbounded exponent range above emin.
-inline double round_magnitude(double a, const Format& f) {
-  const int p = f.mantissa_bits;
-  if (a < f.min_normal) {
-    // Subnormal range: multiples of min_subnormal. Adding C = min_subnormal * 2^52 makes the double
-    // addition round at exactly that quantum, ties to even; the subtraction is exact.
-    const double c = std::ldexp(f.min_subnormal, 52);
-    volatile double t = a + c;  // volatile: keep the two roundings as written
-    return t - c;
-  }
-  const int shift = 52 - p;
-  std::uint64_t u = bits_of(a);
-  const std::uint64_t half = (std::uint64_t{1} << (shift - 1)) - 1;
-  u += half + ((u >> shift) & 1);
-  u &= ~((std::uint64_t{1} << shift) - 1);
-  return from_bits(u);
-}
-
 }  // namespace
 
 const std::vector<Format>& all_formats() { return table(); }
@@ -174,7 +157,7 @@ double round_to(double x, const Format& f, Overflow mode) {
     const double r = static_cast<float>(x);
     return std::isinf(r) ? overflow_result(x, f, mode) : r;
   }
-  const double r = round_magnitude(std::fabs(x), f);
+  const double r = detail::round_magnitude(std::fabs(x), f);
   if (r > f.max_finite) return overflow_result(x, f, mode);
   return std::copysign(r, x);
 }
@@ -205,6 +188,7 @@ float round_to(float x, const Format& f, Overflow mode) {
 // GCC 12 reports its own _mm512_undefined_* placeholders inside the conversion intrinsics as uninitialized.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 void round_array(std::span<const float> in, std::span<float> out, const Format& f, Overflow mode) {
   if (out.size() < in.size()) throw std::invalid_argument("fp::round_array: output shorter than input");
   const std::size_t n = in.size();
