@@ -1,0 +1,189 @@
+// numkit minimize: unconstrained minimization of an expression with exact derivatives.
+#include <fstream>
+#include <iostream>
+
+#include "calculus_common.hpp"
+#include "numkit/expr/minimize.hpp"
+
+namespace numkit::cli {
+namespace {
+
+using calculus::to_json;
+
+struct MinimizeCliOptions {
+  calculus::ExpressionInput input;
+  std::string x0;
+  std::string method = "lbfgs";
+  double gtol = 1e-8;
+  int max_iter = 0;
+  double step = 1e-3;
+  int memory = 8;
+  std::string trace;
+  OutputOptions output;
+};
+
+// Streams the trace rows to a file or stdout.
+class TraceWriter {
+ public:
+  TraceWriter(const std::string& target, const OutputOptions& out, const std::vector<std::string>& variables) {
+    if (target.empty()) return;
+    io::RenderOptions ro;
+    ro.digits = out.digits;
+    std::ostream* os = &std::cout;
+    if (target == "-") {
+      ro.format = out.json ? io::Format::json : io::Format::csv;
+    } else {
+      const bool jsonl = target.ends_with(".jsonl") || target.ends_with(".json") || target.ends_with(".ndjson");
+      ro.format = jsonl ? io::Format::json : io::Format::csv;
+      file_ = std::make_unique<std::ofstream>(target);
+      if (!*file_) throw InputError("--trace " + target + ": cannot open for writing");
+      os = file_.get();
+    }
+    std::vector<std::string> columns{"k"};
+    for (const auto& v : variables) {
+      const bool clash = v == "k" || v == "f" || v == "grad_norm" || v == "step" || v == "evaluations";
+      columns.push_back(clash ? "x_" + v : v);
+    }
+    for (const char* c : {"f", "grad_norm", "step", "evaluations"}) columns.emplace_back(c);
+    stream_ = std::make_unique<io::RowStream>(*os, ro, columns);
+  }
+  void row(const expr::IterationRecord& r) {
+    if (!stream_) return;
+    std::vector<io::Json> values{r.iteration};
+    for (Eigen::Index i = 0; i < r.x.size(); ++i) values.emplace_back(r.x(i));
+    values.emplace_back(r.f);
+    values.emplace_back(r.grad_norm);
+    values.emplace_back(r.step);
+    values.emplace_back(r.evaluations);
+    stream_->row(values);
+  }
+  void finish() {
+    if (stream_) stream_->flush();
+    if (file_) {
+      file_->close();
+      if (!*file_) throw InputError("--trace: writing the trace failed");
+    }
+  }
+
+ private:
+  std::unique_ptr<std::ofstream> file_;
+  std::unique_ptr<io::RowStream> stream_;
+};
+
+plot::Figure path_figure(const expr::Expression& f, const std::vector<expr::IterationRecord>& path,
+                         const std::string& method) {
+  plot::Figure fig;
+  fig.title = "minimize " + f.text() + " (" + method + ", " + std::to_string(path.size() - 1) + " iterations)";
+  if (f.dimension() == 2) {
+    std::vector<Eigen::Vector2d> pts;
+    plot::Series line;
+    line.title = method + " path";
+    line.style = plot::Style::linespoints;
+    for (const auto& r : path) {
+      pts.emplace_back(r.x(0), r.x(1));
+      line.x.push_back(r.x(0));
+      line.y.push_back(r.x(1));
+    }
+    fig.xlabel = f.variables()[0];
+    fig.ylabel = f.variables()[1];
+    fig.contour = calculus::contour_of(f, pts, 0.5);
+    fig.series.push_back(line);
+    plot::Series ends;
+    ends.title = "start and end";
+    ends.style = plot::Style::points;
+    ends.x = {line.x.front(), line.x.back()};
+    ends.y = {line.y.front(), line.y.back()};
+    fig.series.push_back(ends);
+  } else {
+    fig.xlabel = "iteration";
+    fig.ylabel = "gradient norm";
+    fig.logy = true;
+    plot::Series s;
+    s.title = method;
+    for (const auto& r : path) {
+      s.x.push_back(r.iteration);
+      s.y.push_back(r.grad_norm > 0 ? r.grad_norm : std::numeric_limits<double>::quiet_NaN());
+    }
+    fig.series.push_back(s);
+  }
+  return fig;
+}
+
+int run_minimize(const MinimizeCliOptions& o) {
+  expr::MinimizeOptions mo;
+  mo.method = expr::parse_method(o.method);
+  mo.gtol = o.gtol;
+  mo.max_iterations = o.max_iter;
+  mo.step = o.step;
+  mo.memory = o.memory;
+  mo.validate();
+  const expr::Expression f = calculus::make_expression(o.input);
+  const Eigen::VectorXd x0 = calculus::read_point(o.x0, f, "--x0");
+  TraceWriter writer(o.trace, o.output, f.variables());
+  std::vector<expr::IterationRecord> path;
+  const bool want_path = !o.output.plot.empty();
+  const expr::TraceFn trace = [&](const expr::IterationRecord& r) {
+    writer.row(r);
+    if (want_path) path.push_back(r);
+  };
+  const expr::MinimizeResult res = expr::minimize(expr::make_objective(f), x0, mo, trace);
+  writer.finish();
+  io::Report r;
+  r.data["expression"] = f.text();
+  r.data["variables"] = to_json(f.variables());
+  r.data["method"] = std::string(expr::to_string(mo.method));
+  r.data["status"] = std::string(expr::to_string(res.status));
+  r.data["minimizer"] = to_json(res.x);
+  r.data["value"] = res.f;
+  r.data["gradient_norm"] = res.grad_norm;
+  r.data["iterations"] = res.iterations;
+  r.data["evaluations"] = res.evaluations;
+  r.data["x0"] = to_json(x0);
+  if (res.hessian_eigenvalues.size() > 0) r.data["hessian_eigenvalues"] = to_json(res.hessian_eigenvalues);
+  if (!res.message.empty()) r.notes.push_back(res.message);
+  if (res.status == expr::Status::converged)
+    r.notes.push_back("converged: |grad f| <= " + io::shortest(mo.gtol) + " max(1, |x|)");
+  emit(r, o.output);
+  if (want_path) emit_plot(path_figure(f, path, std::string(expr::to_string(mo.method))), o.output);
+  return res.status == expr::Status::converged ? 0 : 1;
+}
+
+void setup_minimize(CLI::App& root) {
+  auto opts = std::make_shared<MinimizeCliOptions>();
+  auto* cmd = root.add_subcommand(
+      "minimize",
+      "minimize a smooth function from a starting point, with exact derivatives by automatic "
+      "differentiation: lbfgs (L-BFGS, LBFGS++, strong-Wolfe line search; default), newton (exact Hessian "
+      "made positive definite by replacing eigenvalues with max(|lambda|, 1e-8 scale), line search, and a step "
+      "along negative curvature at saddles), gd (fixed step), cg (nonlinear conjugate gradients, "
+      "Polak-Ribiere+). Stops when |grad f| <= gtol max(1, |x|); the answer is accurate to about "
+      "gtol / (smallest Hessian eigenvalue) in x. Exit 1 unless converged to a point that is not a saddle.");
+  calculus::add_expression_options(*cmd, opts->input);
+  cmd->add_option("--x0", opts->x0, "starting point: -1.2,1 or x=-1.2,y=1; @FILE or -")->required()->type_name("POINT");
+  cmd->add_option("--method", opts->method, "lbfgs (default), newton, gd or cg")->type_name("METHOD");
+  cmd->add_option("--gtol", opts->gtol, "gradient tolerance (default 1e-8)");
+  cmd->add_option("--max-iter", opts->max_iter,
+                  "iteration limit (default: lbfgs 1000, newton 200, cg 5000, gd 100000)");
+  cmd->add_option("--step", opts->step, "gd: the fixed step (default 1e-3)");
+  cmd->add_option("--memory", opts->memory, "lbfgs: correction pairs kept (default 8)");
+  cmd->add_option("--trace", opts->trace,
+                  "stream one row per iteration (k, x, f, grad_norm, step, evaluations) to FILE (CSV, or JSON "
+                  "Lines for .jsonl/.json) or - (stdout: CSV, JSON Lines with --json)")
+      ->type_name("FILE|-");
+  add_output_options(*cmd, opts->output);
+  add_plot_option(*cmd, opts->output);
+  cmd->footer(
+      "Statuses: converged, max_iterations, stalled (no decrease possible in double precision),\n"
+      "diverged (unbounded below), left_domain (gd stepped outside the domain), saddle_point.\n\n"
+      "Examples:\n"
+      "  numkit minimize \"(1-x)^2+100*(y-x^2)^2\" --x0 -1.2,1\n"
+      "  numkit minimize \"(1-x)^2+100*(y-x^2)^2\" --x0 x=-1.2,y=1 --method newton\n"
+      "  numkit minimize \"x^2+3*y^2+x*y-x\" --x0 0,0 --method cg --json\n"
+      "  numkit minimize \"x-log(x)\" --x0 3 --method gd --step 0.5 --trace -");
+  bind_run<MinimizeCliOptions>(cmd, opts, run_minimize);
+}
+
+const bool registered = register_command("minimize", 22, setup_minimize);
+
+}  // namespace
+}  // namespace numkit::cli
