@@ -1,0 +1,60 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "numkit/core/error.hpp"
+#include "numkit/fp/show.hpp"
+
+using namespace numkit::fp;
+
+TEST_CASE("show_0.1_in_fp16_gives_exact_stored_value_and_exact_error", "[fp]") {
+  const auto r = show_value("0.1", format(FormatId::fp16), Overflow::infinity, "VALUE");
+  CHECK(r.hex == "0x2e66");
+  CHECK(r.sign_field == "0");
+  CHECK(r.exponent_field == "01011");
+  CHECK(r.mantissa_field == "1001100110");
+  CHECK(r.stored_exact == "0.0999755859375");
+  CHECK(r.abs_error == -2.44140625e-05);  // exactly 0.0999755859375 - 0.1
+  CHECK(r.rel_error == Approx(2.44140625e-04).epsilon(1e-15));
+  CHECK(r.outcome == "rounded");
+  CHECK(r.below == 0.09991455078125);
+  CHECK(r.above == 0.10003662109375);
+}
+
+TEST_CASE("show_rounds_decimal_text_once_even_when_the_nearest_double_is_a_tie", "[fp]") {
+  // 1 + 2^-11 + 10^-30: the nearest double is the fp16 tie 1 + 2^-11 (which rounds to 1); the text rounds up.
+  const auto r = show_value("1.000488281250000000000000000001", format(FormatId::fp16), Overflow::infinity, "VALUE");
+  CHECK(r.stored == 1.0009765625);
+  const auto t = show_value("1.00048828125", format(FormatId::fp16), Overflow::infinity, "VALUE");
+  CHECK(t.stored == 1.0);
+  const auto b = show_value("1.000488281249999999999999999999", format(FormatId::fp16), Overflow::infinity, "VALUE");
+  CHECK(b.stored == 1.0);
+}
+
+TEST_CASE("show_classifies_overflow_underflow_and_subnormal_outcomes", "[fp]") {
+  const Format& h = format(FormatId::fp16);
+  CHECK(show_value("65520", h, Overflow::infinity, "V").outcome == "overflowed");
+  CHECK(show_value("65520", h, Overflow::saturate, "V").outcome == "saturated");
+  CHECK(show_value("65504", h, Overflow::infinity, "V").outcome == "exact");
+  CHECK(show_value("1e-8", h, Overflow::infinity, "V").outcome == "underflowed to zero");
+  CHECK(show_value("1e-6", h, Overflow::infinity, "V").outcome == "became subnormal");
+  CHECK(show_value("0x1.8p-3", h, Overflow::infinity, "V").outcome == "exact");
+  CHECK(show_value("500", format(FormatId::e4m3), Overflow::infinity, "V").outcome == "overflowed to nan");
+  CHECK(show_value("-0", h, Overflow::infinity, "V").hex == "0x8000");
+}
+
+TEST_CASE("show_bits_decodes_patterns_and_rejects_oversized_ones", "[fp]") {
+  const auto r = show_bits("0x3c00", format(FormatId::fp16), "--bits");
+  CHECK(r.stored == 1.0);
+  CHECK(show_bits("0x7e", format(FormatId::e4m3), "--bits").stored == 448);
+  CHECK(std::isnan(show_bits("0x7f", format(FormatId::e4m3), "--bits").stored));
+  CHECK(show_bits("0b0000000000000001", format(FormatId::fp16), "--bits").stored_exact ==
+        "0.000000059604644775390625");
+  CHECK_THROWS_WITH(show_bits("0x10000", format(FormatId::fp16), "--bits"), Catch::Contains("does not fit in 16 bits"));
+  CHECK_THROWS_AS(show_bits("0xzz", format(FormatId::fp16), "--bits"), numkit::InputError);
+}
+
+TEST_CASE("exact_decimal_expands_binary_fractions_completely", "[fp]") {
+  CHECK(exact_decimal(0.1) == "0.1000000000000000055511151231257827021181583404541015625");
+  CHECK(exact_decimal(65504.0) == "65504");
+  CHECK(exact_decimal(-0.375) == "-0.375");
+}
