@@ -1,0 +1,202 @@
+#include "common/command.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <vector>
+
+namespace numkit::cli {
+namespace {
+
+struct Registration {
+  std::string name;
+  int order;
+  std::function<void(CLI::App&)> setup;
+};
+std::vector<Registration>& commands() {
+  static std::vector<Registration> list;
+  return list;
+}
+
+struct TourRegistration {
+  std::string name;
+  int order;
+  std::function<int(TourContext&)> run;
+};
+std::vector<TourRegistration>& tour_sections() {
+  static std::vector<TourRegistration> list;
+  return list;
+}
+
+int g_exit_code = 0;
+
+}  // namespace
+
+bool register_command(std::string name, int order, std::function<void(CLI::App&)> setup) {
+  commands().push_back({std::move(name), order, std::move(setup)});
+  return true;
+}
+
+void setup_commands(CLI::App& root) {
+  auto& list = commands();
+  std::stable_sort(list.begin(), list.end(),
+                   [](const Registration& a, const Registration& b) { return a.order < b.order; });
+  for (auto& r : list) r.setup(root);
+}
+
+io::RenderOptions OutputOptions::render() const {
+  io::RenderOptions r;
+  r.format = json ? io::Format::json : csv ? io::Format::csv : io::Format::table;
+  r.digits = digits;
+  return r;
+}
+
+void add_output_options(CLI::App& cmd, OutputOptions& out) {
+  auto* json = cmd.add_flag("--json", out.json,
+                            "print one JSON document (JSON Lines for streams); every number is "
+                            "the shortest decimal that round-trips");
+  auto* csv = cmd.add_flag("--csv", out.csv, "print CSV with shortest round-trip numbers");
+  json->excludes(csv);
+  cmd.add_option("--digits", out.digits, "significant digits in tables (1-17; default 12)")
+      ->check(CLI::Range(1, 17));
+}
+
+void add_plot_option(CLI::App& cmd, OutputOptions& out) {
+  cmd.add_option("--plot", out.plot,
+                 "draw a plot: FILE.png, FILE.svg, FILE.pdf, or - for a text plot on stdout")
+      ->type_name("FILE|-")
+      ->check(CLI::Validator(
+          [](std::string& path) -> std::string {
+            try {
+              plot::check_plot_path(path);
+            } catch (const UsageError& e) {
+              std::string message = e.what();
+              std::string prefix = "--plot ";
+              return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+            }
+            return {};
+          },
+          "FILE|-"));
+}
+
+int emit(const io::Report& report, const OutputOptions& out) {
+  io::render(report, out.render(), std::cout);
+  std::cout.flush();
+  return 0;
+}
+
+void emit_plot(const plot::Figure& figure, const OutputOptions& out) {
+  if (out.plot.empty()) return;
+  std::cout.flush();
+  plot::write_plot(figure, out.plot, std::cout);
+  if (out.plot != "-" && !out.json && !out.csv && isatty(STDERR_FILENO))
+    std::cerr << "numkit: wrote " << out.plot << "\n";
+}
+
+void set_exit_code(int code) {
+  g_exit_code = std::max(g_exit_code, code);
+}
+int exit_code() {
+  return g_exit_code;
+}
+
+void warn(std::string_view message) {
+  std::cerr << "numkit: warning: " << message << std::endl;
+}
+
+Progress::Progress(std::string label)
+    : label_(std::move(label)),
+      enabled_(isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
+
+Progress::~Progress() {
+  if (drawn_) std::fprintf(stderr, "\r\033[K");
+}
+
+void Progress::update(double fraction_done) {
+  if (!enabled_) return;
+  auto now = std::chrono::steady_clock::now();
+  double elapsed = std::chrono::duration<double>(now - start_).count();
+  if (elapsed < 1.0 || now - last_ < std::chrono::milliseconds(100)) return;
+  last_ = now;
+  fraction_done = std::clamp(fraction_done, 0.0, 1.0);
+  int filled = static_cast<int>(std::lround(fraction_done * 30));
+  std::string bar(static_cast<std::size_t>(filled), '#');
+  bar.append(static_cast<std::size_t>(30 - filled), '.');
+  std::fprintf(stderr, "\r\033[K%s [%s] %3.0f%%  %.1f s", label_.c_str(), bar.c_str(),
+               fraction_done * 100, elapsed);
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+ProgressFn Progress::callback() {
+  return [this](double f) { update(f); };
+}
+
+TourContext::TourContext(const OutputOptions& output, std::filesystem::path plot_dir,
+                         bool plots_enabled)
+    : output_(output), plot_dir_(std::move(plot_dir)), plots_enabled_(plots_enabled) {}
+
+void TourContext::section(const std::string& title) {
+  current_section_ = title;
+  if (output_.json || output_.csv) return;
+  std::cout << "\n== " << title << " "
+            << std::string(title.size() < 70 ? 70 - title.size() : 0, '=') << "\n\n";
+}
+
+void TourContext::say(const std::string& line) {
+  if (output_.json || output_.csv) return;
+  std::cout << line << "\n";
+}
+
+void TourContext::emit(const std::string& key, const io::Report& report) {
+  if (output_.json || output_.csv) {
+    collected_[key] = report.data;
+    return;
+  }
+  io::render(report, output_.render(), std::cout);
+  std::cout << "\n";
+}
+
+void TourContext::plot(const plot::Figure& figure, const std::string& file_name) {
+  if (!plots_enabled_) return;
+  std::filesystem::path path = plot_dir_ / file_name;
+  try {
+    std::cout.flush();
+    plot::write_plot(figure, path.string(), std::cout);
+    if (!output_.json && !output_.csv) std::cout << "plot: " << path.string() << "\n";
+  } catch (const plot::PlotError& e) {
+    ++failures_;
+    std::cerr << "numkit: " << e.what() << "\n";
+  }
+}
+
+int TourContext::finish() {
+  if (output_.json || output_.csv) {
+    io::Report all;
+    all.data = collected_;
+    io::render(all, output_.render(), std::cout);
+  }
+  return failures_ > 0 ? 2 : 0;
+}
+
+bool register_tour_section(std::string name, int order, std::function<int(TourContext&)> run) {
+  tour_sections().push_back({std::move(name), order, std::move(run)});
+  return true;
+}
+
+int run_tour_sections(TourContext& tour) {
+  auto& list = tour_sections();
+  std::stable_sort(
+      list.begin(), list.end(),
+      [](const TourRegistration& a, const TourRegistration& b) { return a.order < b.order; });
+  int worst = 0;
+  for (auto& s : list) worst = std::max(worst, s.run(tour));
+  return std::max(worst, tour.finish());
+}
+
+}  // namespace numkit::cli
