@@ -1,0 +1,224 @@
+// Quadratic forms f(x) = xᵀAx + bᵀx + c (or ½xᵀAx + bᵀx + c with --half): analysis and
+// minimization, dense and sparse.
+//
+// Internally every form is stored as f(x) = ½xᵀHx + bᵀx + c with H the Hessian (H = 2A in the
+// full convention, H = A in the ½ convention; doubling is exact in floating point), so the
+// gradient is Hx + b and every stationary point solves Hx = −b.
+#pragma once
+
+#include <Eigen/Dense>
+#include <Eigen/SparseCore>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace numkit::quad {
+
+enum class Convention { full, half };  // xᵀAx + bᵀx + c  |  ½xᵀAx + bᵀx + c
+
+using SparseMatrix = Eigen::SparseMatrix<double, Eigen::ColMajor, int>;
+
+class QuadForm {
+ public:
+  // A must be square, b of matching size (empty: zero). A non-symmetric A is replaced by its
+  // symmetric part (A + Aᵀ)/2 and symmetrized() says so. Throws InputError naming
+  // `what_A`/`what_b`.
+  QuadForm(Eigen::MatrixXd A, Eigen::VectorXd b, double c, Convention conv,
+           const std::string& what_A = "A", const std::string& what_b = "b");
+  QuadForm(SparseMatrix A, Eigen::VectorXd b, double c, Convention conv,
+           const std::string& what_A = "A", const std::string& what_b = "b");
+
+  Eigen::Index size() const { return b_.size(); }
+  bool is_sparse() const { return sparse_; }
+  Convention convention() const { return conv_; }
+  // the scale s with H = s·A (2 for the full convention, 1 for ½)
+  double hessian_scale() const { return conv_ == Convention::full ? 2.0 : 1.0; }
+  bool symmetrized() const { return symmetrized_; }
+  double asymmetry() const { return asymmetry_; }  // max |A − Aᵀ| / 2 of the input
+
+  const Eigen::MatrixXd& dense_hessian() const { return H_; }  // only if !is_sparse()
+  const SparseMatrix& sparse_hessian() const { return Hs_; }   // only if is_sparse()
+  const Eigen::VectorXd& b() const { return b_; }
+  double c() const { return c_; }
+
+  std::vector<std::string> variables;  // names (from --expr); empty: x1..xn
+
+  void hess_mul(const Eigen::VectorXd& x, Eigen::VectorXd& y) const;  // y = Hx
+  Eigen::VectorXd gradient(const Eigen::VectorXd& x) const;           // Hx + b
+  double value(const Eigen::VectorXd& x) const;                       // f(x)
+  Eigen::VectorXd hessian_diagonal() const;
+
+ private:
+  void check_b(const std::string& what_b);
+  bool sparse_ = false;
+  Convention conv_;
+  Eigen::MatrixXd H_;
+  SparseMatrix Hs_;
+  Eigen::VectorXd b_;
+  double c_ = 0;
+  bool symmetrized_ = false;
+  double asymmetry_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// analysis
+
+enum class FormClass {
+  positive_definite,
+  negative_definite,
+  positive_semidefinite,
+  negative_semidefinite,
+  indefinite,
+  zero
+};
+std::string to_string(FormClass);
+
+enum class Stationary {
+  unique_minimum,
+  unique_maximum,
+  saddle,          // unique stationary point, neither min nor max
+  affine_minimum,  // semidefinite, b in range: an affine set of minimizers
+  affine_maximum,
+  affine_saddle,  // singular indefinite, b in range
+  none            // b not in the range: no stationary point
+};
+std::string to_string(Stationary);
+
+struct AnalyzeOptions {
+  // eigenvalues λ of A with |λ| <= rank_tol·max|λ| count as zero; 0 selects n·ε
+  double rank_tol = 0;
+  bool want_point = true;  // compute the stationary point / minimizer
+  void validate() const;
+};
+
+struct Analysis {
+  Eigen::Index n = 0;
+  FormClass cls = FormClass::zero;
+  Eigen::Index rank = 0, positive = 0, negative = 0, zero = 0;  // inertia of A
+  bool all_eigenvalues = false;     // dense: every eigenvalue; sparse: the extreme ones
+  std::vector<double> eigenvalues;  // of A (user's matrix), ascending (dense)
+  std::optional<double> largest_magnitude, smallest_magnitude;  // of A's eigenvalues
+  std::optional<double> lambda_min, lambda_max;                 // algebraic, when known
+  double condition = 0;          // |λ|max / |λ|min (infinity if singular)
+  double rank_tol_relative = 0;  // the relative tolerance used
+  double rank_threshold = 0;     // absolute threshold on |λ(A)|
+  double range_residual = 0;     // ‖component of b in the numerical null space‖ / ‖b‖
+  Stationary stationary = Stationary::none;
+  bool bounded_below = false, bounded_above = false;
+  std::optional<Eigen::VectorXd> point;  // unique stationary point or min-norm one of the set
+  std::optional<double> value;           // f at point
+  Eigen::Index set_dimension = 0;        // dimension of the stationary set
+  std::optional<Eigen::VectorXd> descent_direction;  // unit d with f(x + t d) → −∞ as t → ∞
+  std::string descent_kind;  // "negative curvature" or "linear (b outside the range of A)"
+  std::vector<std::string> warnings;
+};
+
+Analysis analyze(const QuadForm& form, const AnalyzeOptions& opts = {});
+
+// ---------------------------------------------------------------------------------------------
+// minimization
+
+enum class Method { direct, cg, pcg, sd, newton, gd };
+enum class Precond { none, jacobi, ichol };
+std::string to_string(Method);
+Method parse_method(const std::string& name);  // throws UsageError
+std::string to_string(Precond);
+
+enum class Status { converged, max_iter, no_minimum, not_positive_definite, diverged };
+std::string to_string(Status);
+
+struct MinimizeOptions {
+  Method method = Method::direct;
+  Precond precond = Precond::jacobi;    // for pcg
+  double tol = 1e-10;                   // ‖∇f(x)‖ <= tol·‖b‖ (‖∇f(x0)‖ if b = 0)
+  std::optional<long> max_iter;         // default: 10n+1000 for cg/pcg, 100000 for sd/gd
+  std::optional<double> lr;             // step of gd (required, > 0)
+  std::optional<Eigen::VectorXd> x0;    // default 0
+  double rank_tol = 0;                  // as in AnalyzeOptions
+  int threads = 0;                      // sparse CG threads; 0: hardware concurrency
+  bool record_path = false;             // keep every iterate (for plots; small n only)
+  bool record_gradients = false;        // keep ‖∇f‖ per iteration (for plots)
+  void validate(Eigen::Index n) const;  // throws InputError/UsageError naming the option
+};
+
+struct TraceRow {
+  long k;
+  double f, grad_norm, step;
+};
+using TraceFn = std::function<void(const TraceRow&)>;
+
+struct MinimizeResult {
+  Method method = Method::direct;
+  Precond precond = Precond::none;
+  Status status = Status::converged;
+  Eigen::VectorXd x;  // minimizer (or the last/best iterate; never NaN)
+  double f = 0;       // f(x)
+  long iterations = 0;
+  double relative_residual = 0;  // ‖b + Hx‖ / ref recomputed from x (ref = ‖b‖, or ‖∇f(x0)‖)
+  double recursive_residual = -1;            // the iteration's own residual estimate (-1: none)
+  std::string reason;                        // why there is no minimum / why it stopped
+  std::optional<Eigen::VectorXd> direction;  // unit direction of unbounded descent
+  Eigen::Index set_dimension = 0;            // > 0: the minimizers form an affine set
+  std::vector<Eigen::VectorXd> path;         // iterates, if record_path
+  std::vector<double> grad_norms;            // ‖∇f‖ per iteration, if record_gradients
+  std::vector<std::string> warnings;
+  std::optional<Analysis>
+      analysis;  // when the verdict (no minimum, affine set) came from analyze()
+  double seconds = 0;
+};
+
+MinimizeResult minimize(const QuadForm& form, const MinimizeOptions& opts,
+                        const TraceFn& trace = {});
+
+// ---------------------------------------------------------------------------------------------
+// test problems (generate.cpp)
+
+SparseMatrix laplace2d(long n);  // 5-point Laplacian on an n×n grid (Dirichlet), n² unknowns
+SparseMatrix laplace3d(long n);  // 7-point Laplacian on an n×n×n grid, n³ unknowns
+// dense Q·diag(λ)·Qᵀ, Q a random orthogonal matrix (seeded), λ geometric from 1 to cond
+Eigen::MatrixXd random_spd(long n, double cond, std::uint64_t seed);
+
+// Matrix Market writers (atomic: temp file + rename). symmetric: store the lower triangle.
+void write_matrix_market(const SparseMatrix& A, const std::string& path, bool symmetric,
+                         const std::string& comment);
+void write_matrix_market(const Eigen::MatrixXd& A, const std::string& path, bool symmetric,
+                         const std::string& comment);
+void write_vector(const Eigen::VectorXd& v, const std::string& path);  // Matrix Market array
+
+// ---------------------------------------------------------------------------------------------
+// kernels exposed for the benchmarks
+
+struct CgStats {
+  long iterations = 0;
+  bool converged = false, indefinite = false;
+  double recursive_residual = 0;  // ‖r‖ of the recursion at exit
+  int restarts = 0;               // residual replacements after a drifted recursive residual
+};
+struct CgKernelOptions {
+  double tol_abs = 0;  // stop when ‖rhs − Hx‖ <= tol_abs (checked on the true residual)
+  long max_iter = 1000;
+  int threads = 0;                            // 0: all cores
+  const Eigen::VectorXd* inv_diag = nullptr;  // Jacobi preconditioner D⁻¹ (nullptr: plain CG)
+  // after each iteration: k, ‖r‖, step length α‖p‖, xᵀr and xᵀrhs (the last two only when
+  // want_dots; they give f without another product with H)
+  std::function<void(long k, double rnorm, double step, double xr, double xrhs)> per_iter;
+  bool want_dots = false;
+  Eigen::VectorXd* direction = nullptr;  // receives p when pᵀHp <= 0
+};
+// CG on the CSC storage of a symmetric sparse H (read as CSR), solving Hx = rhs; x holds x0 on
+// entry. Parallel over a fixed row partition with fixed-order reductions: the iterates do not
+// depend on the number of threads.
+CgStats sparse_cg(const SparseMatrix& H, const Eigen::VectorXd& rhs, Eigen::VectorXd& x,
+                  const CgKernelOptions& opts);
+// bytes one iteration of sparse_cg moves between memory and the cores
+double sparse_cg_bytes_per_iteration(const SparseMatrix& H, bool jacobi = false);
+
+// Cholesky solve of a dense SPD H (LAPACK dpotrf/dpotrs when available and n is large).
+// Returns false if H is not positive definite. rcond: reciprocal condition estimate (1-norm).
+bool dense_cholesky_solve(Eigen::MatrixXd& H_factor_in_place, Eigen::VectorXd& rhs_to_x,
+                          double* rcond = nullptr);
+bool have_lapack();
+
+}  // namespace numkit::quad

@@ -1,0 +1,129 @@
+// QuadForm: storage of f(x) = ½xᵀHx + bᵀx + c and its evaluation.
+#include <cmath>
+#include <string>
+
+#include "numkit/core/error.hpp"
+#include "numkit/quad/quadratic.hpp"
+
+namespace numkit::quad {
+
+namespace {
+
+std::string fmt_double(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+void check_finite_dense(const Eigen::MatrixXd& A, const std::string& what) {
+  for (Eigen::Index j = 0; j < A.cols(); ++j)
+    for (Eigen::Index i = 0; i < A.rows(); ++i)
+      if (!std::isfinite(A(i, j)))
+        throw InputError(what + ": entry (" + std::to_string(i + 1) + "," + std::to_string(j + 1) +
+                         ") is " + fmt_double(A(i, j)) + "; entries must be finite");
+}
+
+}  // namespace
+
+QuadForm::QuadForm(Eigen::MatrixXd A, Eigen::VectorXd b, double c, Convention conv,
+                   const std::string& what_A, const std::string& what_b)
+    : sparse_(false), conv_(conv), b_(std::move(b)), c_(c) {
+  if (A.rows() == 0 || A.cols() == 0) throw InputError(what_A + ": the matrix is empty");
+  if (A.rows() != A.cols())
+    throw InputError(what_A + ": must be square, got " + std::to_string(A.rows()) + "×" +
+                     std::to_string(A.cols()));
+  check_finite_dense(A, what_A);
+  if (b_.size() == 0) b_ = Eigen::VectorXd::Zero(A.rows());
+  if (b_.size() != A.rows())
+    throw InputError(what_b + ": has " + std::to_string(b_.size()) + " entries but " + what_A +
+                     " is " + std::to_string(A.rows()) + "×" + std::to_string(A.cols()));
+  check_b(what_b);
+  if (!std::isfinite(c_)) throw InputError("c: must be finite, got " + fmt_double(c_));
+  double asym = 0;
+  const Eigen::Index n = A.rows();
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index i = j + 1; i < n; ++i) asym = std::max(asym, std::abs(A(i, j) - A(j, i)));
+  asymmetry_ = asym / 2;
+  if (asym > 0) {
+    symmetrized_ = true;
+    Eigen::MatrixXd S = (A + A.transpose()) * 0.5;
+    A.swap(S);
+  }
+  if (conv_ == Convention::full) A *= 2.0;  // exact
+  H_ = std::move(A);
+}
+
+QuadForm::QuadForm(SparseMatrix A, Eigen::VectorXd b, double c, Convention conv,
+                   const std::string& what_A, const std::string& what_b)
+    : sparse_(true), conv_(conv), b_(std::move(b)), c_(c) {
+  if (A.rows() == 0 || A.cols() == 0) throw InputError(what_A + ": the matrix is empty");
+  if (A.rows() != A.cols())
+    throw InputError(what_A + ": must be square, got " + std::to_string(A.rows()) + "×" +
+                     std::to_string(A.cols()));
+  A.makeCompressed();
+  for (int j = 0; j < A.outerSize(); ++j)
+    for (SparseMatrix::InnerIterator it(A, j); it; ++it)
+      if (!std::isfinite(it.value()))
+        throw InputError(what_A + ": entry (" + std::to_string(it.row() + 1) + "," +
+                         std::to_string(it.col() + 1) + ") is " + fmt_double(it.value()) +
+                         "; entries must be finite");
+  if (b_.size() == 0) b_ = Eigen::VectorXd::Zero(A.rows());
+  if (b_.size() != A.rows())
+    throw InputError(what_b + ": has " + std::to_string(b_.size()) + " entries but " + what_A +
+                     " is " + std::to_string(A.rows()) + "×" + std::to_string(A.cols()));
+  check_b(what_b);
+  if (!std::isfinite(c_)) throw InputError("c: must be finite, got " + fmt_double(c_));
+  // symmetry check without a copy when the pattern is symmetric: compare with the transpose
+  SparseMatrix At = A.transpose();
+  SparseMatrix D = A - At;
+  double asym = 0;
+  for (int j = 0; j < D.outerSize(); ++j)
+    for (SparseMatrix::InnerIterator it(D, j); it; ++it)
+      asym = std::max(asym, std::abs(it.value()));
+  D.resize(0, 0);
+  asymmetry_ = asym / 2;
+  if (asym > 0) {
+    symmetrized_ = true;
+    SparseMatrix S = (A + At) * 0.5;
+    A.swap(S);
+  }
+  At.resize(0, 0);
+  A.prune(0.0);
+  A.makeCompressed();
+  if (conv_ == Convention::full) A *= 2.0;
+  Hs_ = std::move(A);
+}
+
+void QuadForm::check_b(const std::string& what_b) {
+  for (Eigen::Index i = 0; i < b_.size(); ++i)
+    if (!std::isfinite(b_[i]))
+      throw InputError(what_b + ": entry " + std::to_string(i + 1) + " is " + fmt_double(b_[i]) +
+                       "; entries must be finite");
+}
+
+void QuadForm::hess_mul(const Eigen::VectorXd& x, Eigen::VectorXd& y) const {
+  if (sparse_)
+    y.noalias() = Hs_ * x;  // H symmetric: column-major H·x
+  else
+    y.noalias() = H_.selfadjointView<Eigen::Lower>() * x;
+}
+
+Eigen::VectorXd QuadForm::gradient(const Eigen::VectorXd& x) const {
+  Eigen::VectorXd g(size());
+  hess_mul(x, g);
+  g += b_;
+  return g;
+}
+
+double QuadForm::value(const Eigen::VectorXd& x) const {
+  Eigen::VectorXd hx(size());
+  hess_mul(x, hx);
+  return 0.5 * x.dot(hx) + b_.dot(x) + c_;
+}
+
+Eigen::VectorXd QuadForm::hessian_diagonal() const {
+  if (sparse_) return Hs_.diagonal();
+  return H_.diagonal();
+}
+
+}  // namespace numkit::quad
