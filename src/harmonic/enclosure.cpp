@@ -115,7 +115,8 @@ bool asymptotic(const BigInt& n, long long order, mpfr_prec_t p, Enclosure& out)
   int used = 0;
   bool converged = false;
   for (int j = 1; j <= max_terms; ++j) {
-    coefficient = bernoulli().b2k(static_cast<std::size_t>(j)) * Rational(rising) / Rational(factorial);
+    coefficient =
+        bernoulli().b2k(static_cast<std::size_t>(j)) * Rational(rising) / Rational(factorial);
     mpfr_mul_q(t.get(), xp.get(), coefficient.backend().data(), MPFR_RNDN);
     mpfr_abs(mag.get(), t.get(), MPFR_RNDU);
     if (mpfr_lessequal_p(mag.get(), target.get())) {

@@ -105,13 +105,17 @@ std::string explain(const Stall& s) {
   o.precision(10);
   o << "with " << p << "-bit significands a running sum S in [2^" << e << ", 2^" << e + 1
     << ") has ulp(S)/2 = 2^" << e - p << "; adding 1/n changes S only while 1/n > 2^" << e - p
-    << " (a tie at equality rounds to even). Taking S ~ H(n) gives the first n with 1/n <= ulp(H(n))/2: n = "
+    << " (a tie at equality rounds to even). Taking S ~ H(n) gives the first n with 1/n <= "
+       "ulp(H(n))/2: n = "
     << s.predicted_n << ", where H(n) = " << s.predicted_value
-    << ". The naive sum runs a little above H(n) because terms just above half an ulp round up to a whole ulp,"
-    << " so the true stall can differ by the tie step or move earlier if S crosses into the next binade.";
+    << ". The naive sum runs a little above H(n) because terms just above half an ulp round up to "
+       "a whole ulp,"
+    << " so the true stall can differ by the tie step or move earlier if S crosses into the next "
+       "binade.";
   if (!s.simulated)
     o << " Simulating fp64 would take about " << static_cast<double>(s.predicted_n)
-      << " additions, so this is a prediction, checked by the same argument against the simulated fp16, bf16 and fp32 stalls.";
+      << " additions, so this is a prediction, checked by the same argument against the simulated "
+         "fp16, bf16 and fp32 stalls.";
   return o.str();
 }
 
@@ -120,28 +124,37 @@ std::string explain(const Stall& s) {
 Format parse_format(std::string_view text, std::string_view what) {
   if (text == "fp16" || text == "half" || text == "float16") return Format::fp16;
   if (text == "bf16" || text == "bfloat16") return Format::bf16;
-  if (text == "fp32" || text == "float" || text == "float32" || text == "single") return Format::fp32;
+  if (text == "fp32" || text == "float" || text == "float32" || text == "single")
+    return Format::fp32;
   if (text == "fp64" || text == "double" || text == "float64") return Format::fp64;
-  throw InputError(std::string(what) + ": expected fp16, bf16, fp32 or fp64, found \"" + std::string(text) +
-                   "\"");
+  throw InputError(std::string(what) + ": expected fp16, bf16, fp32 or fp64, found \"" +
+                   std::string(text) + "\"");
 }
 
 std::string format_name(Format f) {
   switch (f) {
-    case Format::fp16: return "fp16";
-    case Format::bf16: return "bf16";
-    case Format::fp32: return "fp32";
-    case Format::fp64: return "fp64";
+    case Format::fp16:
+      return "fp16";
+    case Format::bf16:
+      return "bf16";
+    case Format::fp32:
+      return "fp32";
+    case Format::fp64:
+      return "fp64";
   }
   return "?";
 }
 
 int significand_bits(Format f) {
   switch (f) {
-    case Format::fp16: return 11;
-    case Format::bf16: return 8;
-    case Format::fp32: return 24;
-    case Format::fp64: return 53;
+    case Format::fp16:
+      return 11;
+    case Format::bf16:
+      return 8;
+    case Format::fp32:
+      return 24;
+    case Format::fp64:
+      return 53;
   }
   return 0;
 }
@@ -150,12 +163,16 @@ SumComparison compare_sums(Format format, std::uint64_t terms) {
   if (terms < 1 || terms > 1'000'000'000)
     throw InputError("--terms: must be from 1 to 10^9, got " + std::to_string(terms));
   switch (format) {
-    case Format::fp16: return compare<Eigen::half>(terms);
-    case Format::bf16: return compare<Eigen::bfloat16>(terms);
+    case Format::fp16:
+      return compare<Eigen::half>(terms);
+    case Format::bf16:
+      return compare<Eigen::bfloat16>(terms);
     case Format::fp32:
-      if (terms >= (1u << 24)) throw InputError("--terms: must be below 2^24 for fp32, got " + std::to_string(terms));
+      if (terms >= (1u << 24))
+        throw InputError("--terms: must be below 2^24 for fp32, got " + std::to_string(terms));
       return compare<float>(terms);
-    case Format::fp64: return compare<double>(terms);
+    case Format::fp64:
+      return compare<double>(terms);
   }
   return {};
 }
@@ -165,9 +182,15 @@ Stall stall(Format format, std::uint64_t comparison_terms) {
   s.format = format;
   predict(s);
   switch (format) {
-    case Format::fp16: simulate<Eigen::half>(s); break;
-    case Format::bf16: simulate<Eigen::bfloat16>(s); break;
-    case Format::fp32: simulate<float>(s); break;
+    case Format::fp16:
+      simulate<Eigen::half>(s);
+      break;
+    case Format::bf16:
+      simulate<Eigen::bfloat16>(s);
+      break;
+    case Format::fp32:
+      simulate<float>(s);
+      break;
     case Format::fp64:
       s.stall_n = s.predicted_n;
       s.stall_value = s.predicted_value;

@@ -48,10 +48,12 @@ bool parse_decimal(const std::string& t, Decimal& d) {
   if (i < t.size() && (t[i] == '+' || t[i] == '-')) d.negative = t[i++] == '-';
   std::string digits;
   std::size_t int_digits = 0, frac_digits = 0;
-  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) digits += t[i++], ++int_digits;
+  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])))
+    digits += t[i++], ++int_digits;
   if (i < t.size() && t[i] == '.') {
     ++i;
-    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) digits += t[i++], ++frac_digits;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])))
+      digits += t[i++], ++frac_digits;
   }
   if (int_digits + frac_digits == 0) return false;
   long exponent = 0;
@@ -70,7 +72,9 @@ bool parse_decimal(const std::string& t, Decimal& d) {
   return true;
 }
 
-long decimal_digits(const BigInt& n) { return n == 0 ? 1 : static_cast<long>(n.str().size()); }
+long decimal_digits(const BigInt& n) {
+  return n == 0 ? 1 : static_cast<long>(n.str().size());
+}
 
 void check_count(const BigInt& n, std::string_view what) {
   if (n < 1) throw InputError(std::string(what) + ": must be an integer >= 1, got " + n.str());
@@ -87,7 +91,9 @@ void side_error(Real& err, mpfr_srcptr v, mpfr_prec_t p) {
   mpfr_mul_2si(err.get(), err.get(), 1 - static_cast<long>(p), MPFR_RNDU);
 }
 
-double to_double(mpfr_srcptr x) { return mpfr_get_d(x, MPFR_RNDN); }
+double to_double(mpfr_srcptr x) {
+  return mpfr_get_d(x, MPFR_RNDN);
+}
 
 }  // namespace
 
@@ -98,8 +104,9 @@ const BigInt& max_count() {
 
 void check_order(long long order, std::string_view what) {
   if (order < 1 || order > max_order)
-    throw InputError(std::string(what) + ": must be an integer from 1 to " + std::to_string(max_order) +
-                     " (the sum of 1/k^s for s <= 0 grows without bound), got " + std::to_string(order));
+    throw InputError(
+        std::string(what) + ": must be an integer from 1 to " + std::to_string(max_order) +
+        " (the sum of 1/k^s for s <= 0 grows without bound), got " + std::to_string(order));
 }
 
 std::string method_name(Method m) {
@@ -122,7 +129,8 @@ BigInt parse_count(std::string_view text, std::string_view what) {
     const BigInt b(base);
     const unsigned long e = std::stoul(ex);
     if (b == 0 && e == 0) throw malformed();
-    if (b >= 2 && static_cast<double>(e) * std::log10(b.convert_to<double>()) > 300.5) throw too_large();
+    if (b >= 2 && static_cast<double>(e) * std::log10(b.convert_to<double>()) > 300.5)
+      throw too_large();
     mpz_pow_ui(n.backend().data(), b.backend().data(), e);
   } else {
     Decimal d;
@@ -133,8 +141,7 @@ BigInt parse_count(std::string_view text, std::string_view what) {
       n = d.mantissa * pow10(d.shift);
     } else {
       const long drop = -d.shift;
-      if (drop > decimal_digits(d.mantissa) ||
-          d.mantissa % pow10(drop) != 0)
+      if (drop > decimal_digits(d.mantissa) || d.mantissa % pow10(drop) != 0)
         throw InputError(name + ": must be an integer >= 1, got " + t);
       n = d.mantissa / pow10(drop);
     }
@@ -240,7 +247,8 @@ Bounds bounds(const BigInt& n) {
     check("ln(n+1) < H(n)", ln1.get(), nullptr, h.mid.get(), &h.err, true);
     check("H(n) <= 1 + ln(n)", h.mid.get(), &h.err, up1.get(), nullptr, false);
     check("ln(n+1/2) + gamma < H(n)", sharp.get(), nullptr, h.mid.get(), &h.err, true);
-    check("H(n) < ln(n+1/2) + gamma + 1/(24n^2)", h.mid.get(), &h.err, sharp_up.get(), nullptr, true);
+    check("H(n) < ln(n+1/2) + gamma + 1/(24n^2)", h.mid.get(), &h.err, sharp_up.get(), nullptr,
+          true);
     if (out.all_hold) break;
   }
   return out;
@@ -286,13 +294,17 @@ Inverse inverse(std::string_view x_text, std::string_view what) {
   const std::string name(what);
   Decimal d;
   if (!parse_decimal(t, d))
-    throw InputError(name + ": expected a number such as 10 or 2.5, found \"" + std::string(x_text) + "\"");
+    throw InputError(name + ": expected a number such as 10 or 2.5, found \"" +
+                     std::string(x_text) + "\"");
   if (d.negative || d.mantissa == 0) throw InputError(name + ": must be > 0, got " + t);
   if (decimal_digits(d.mantissa) + d.shift > 6)
-    throw InputError(name + ": must be <= 1000 (the answer would have more than 434 digits), got " + t);
-  Rational x = d.shift >= 0 ? Rational(d.mantissa * pow10(d.shift)) : Rational(d.mantissa, pow10(-d.shift));
+    throw InputError(name + ": must be <= 1000 (the answer would have more than 434 digits), got " +
+                     t);
+  Rational x =
+      d.shift >= 0 ? Rational(d.mantissa * pow10(d.shift)) : Rational(d.mantissa, pow10(-d.shift));
   if (x > static_cast<long>(max_inverse_target))
-    throw InputError(name + ": must be <= 1000 (the answer would have more than 434 digits), got " + t);
+    throw InputError(name + ": must be <= 1000 (the answer would have more than 434 digits), got " +
+                     t);
 
   Inverse out;
   out.x = t;

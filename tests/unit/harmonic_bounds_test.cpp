@@ -11,7 +11,8 @@
 namespace h = numkit::harmonic;
 
 TEST_CASE("harmonic_bounds_hold_and_are_proven_for_small_and_huge_n", "[harmonic]") {
-  for (const char* text : {"1", "2", "3", "10", "1999", "2001", "1000000", "1e18", "10^150", "10^300"}) {
+  for (const char* text :
+       {"1", "2", "3", "10", "1999", "2001", "1000000", "1e18", "10^150", "10^300"}) {
     const h::Bounds b = h::bounds(h::parse_count(text, "n"));
     INFO("n = " << text);
     REQUIRE(b.checks.size() == 4);
@@ -43,7 +44,7 @@ TEST_CASE("harmonic_bounds_gaps_far_below_double_range_are_reported_as_text", "[
   // H(n) - ln(n+1/2) - gamma = 1/(24n^2) - 7/(960n^4) + ...: 4.16667e-602 at n = 10^300
   REQUIRE(b.checks[2].gap == "4.16667e-602");
   REQUIRE(b.checks[2].gap_value == 0.0);
-  // ln(n+1/2) = ln n + 1/(2n) - 1/(8n^2) + 1/(24n^3) - ..., H(n) = ln n + gamma + 1/(2n) - 1/(12n^2) + ...,
-  // so ln(n+1/2) + gamma + 1/(24n^2) - H(n) = 1/(24n^3) + O(1/n^4): 4.16667e-902
+  // ln(n+1/2) = ln n + 1/(2n) - 1/(8n^2) + 1/(24n^3) - ..., H(n) = ln n + gamma + 1/(2n) -
+  // 1/(12n^2) + ..., so ln(n+1/2) + gamma + 1/(24n^2) - H(n) = 1/(24n^3) + O(1/n^4): 4.16667e-902
   REQUIRE(b.checks[3].gap == "4.16667e-902");
 }

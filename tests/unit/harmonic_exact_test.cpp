@@ -16,11 +16,14 @@ namespace h = numkit::harmonic;
 
 namespace {
 
-cpp_int to_cpp(const h::BigInt& x) { return cpp_int(x.str()); }
+cpp_int to_cpp(const h::BigInt& x) {
+  return cpp_int(x.str());
+}
 
 cpp_rational plain_sum(unsigned n, unsigned order) {
   cpp_rational sum = 0;
-  for (unsigned k = 1; k <= n; ++k) sum += cpp_rational(1, boost::multiprecision::pow(cpp_int(k), order));
+  for (unsigned k = 1; k <= n; ++k)
+    sum += cpp_rational(1, boost::multiprecision::pow(cpp_int(k), order));
   return sum;
 }
 

@@ -17,7 +17,8 @@ namespace h = numkit::harmonic;
 
 namespace {
 cpp_bin_float_100 harmonic_100(const std::string& n) {
-  return boost::math::digamma(cpp_bin_float_100(n) + 1) + boost::math::constants::euler<cpp_bin_float_100>();
+  return boost::math::digamma(cpp_bin_float_100(n) + 1) +
+         boost::math::constants::euler<cpp_bin_float_100>();
 }
 }  // namespace
 

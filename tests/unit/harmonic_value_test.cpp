@@ -2,9 +2,9 @@
 // references computed here with Boost's digamma/polygamma and direct cpp_bin_float_50 sums.
 #include <catch2/catch.hpp>
 
+#include <boost/math/constants/constants.hpp>
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
-#include <boost/math/constants/constants.hpp>
 #include <boost/multiprecision/cpp_bin_float.hpp>
 #include <boost/multiprecision/cpp_int.hpp>
 
@@ -40,14 +40,16 @@ bool nearest_double(double d, const cpp_rational& r) {
 template <class Real>
 bool nearest_double_f(double d, const Real& r) {
   const Real err = abs(Real(d) - r);
-  return err <= abs(Real(std::nextafter(d, 0.0)) - r) && err <= abs(Real(std::nextafter(d, 1e300)) - r);
+  return err <= abs(Real(std::nextafter(d, 0.0)) - r) &&
+         err <= abs(Real(std::nextafter(d, 1e300)) - r);
 }
 
 cpp_rational decimal(const std::string& s) {
   const auto dot = s.find('.');
   if (dot == std::string::npos) return cpp_rational(cpp_int(s));
   const std::string digits = s.substr(0, dot) + s.substr(dot + 1);
-  return cpp_rational(cpp_int(digits), boost::multiprecision::pow(cpp_int(10), static_cast<unsigned>(s.size() - dot - 1)));
+  return cpp_rational(cpp_int(digits), boost::multiprecision::pow(
+                                           cpp_int(10), static_cast<unsigned>(s.size() - dot - 1)));
 }
 
 // 10^-(digits - integer digits) / 2: half a unit in the last place of a positional string
@@ -88,12 +90,13 @@ TEST_CASE("harmonic_value_digits_are_correctly_rounded_against_exact_fractions",
     }
   }
   REQUIRE(h::value_digits(h::BigInt(10), 1, 40) == "2.928968253968253968253968253968253968254");
-  REQUIRE(h::value_digits(h::BigInt(2), 1, 1) == "2");       // 1.5 is a tie: to even
-  REQUIRE(h::value_digits(h::BigInt(2), 2, 2) == "1.2");     // 1.25 is a tie: to even
+  REQUIRE(h::value_digits(h::BigInt(2), 1, 1) == "2");    // 1.5 is a tie: to even
+  REQUIRE(h::value_digits(h::BigInt(2), 2, 2) == "1.2");  // 1.25 is a tie: to even
 }
 
 TEST_CASE("harmonic_value_matches_50_digit_digamma_for_large_n", "[harmonic]") {
-  for (const char* text : {"2001", "12345", "1000000", "123456789", "1e18", "10^50", "10^100", "10^300"}) {
+  for (const char* text :
+       {"2001", "12345", "1000000", "123456789", "1e18", "10^50", "10^100", "10^300"}) {
     const h::BigInt n = h::parse_count(text, "n");
     const cpp_bin_float_50 ref = harmonic_ref(cpp_bin_float_50(n.str()));
     const h::Value v = h::value(n);
@@ -103,11 +106,13 @@ TEST_CASE("harmonic_value_matches_50_digit_digamma_for_large_n", "[harmonic]") {
     const std::string s = h::value_digits(n, 1, 40);
     // 40 significant digits agree with the 50-digit reference to half a unit (+ reference slack)
     REQUIRE(abs(cpp_bin_float_50(s) - ref) <=
-            cpp_bin_float_50(half_unit(s).convert_to<cpp_bin_float_50>()) + cpp_bin_float_50("1e-45"));
+            cpp_bin_float_50(half_unit(s).convert_to<cpp_bin_float_50>()) +
+                cpp_bin_float_50("1e-45"));
   }
 }
 
-TEST_CASE("harmonic_value_asymptotic_agrees_with_direct_50_digit_sum_past_the_switch", "[harmonic]") {
+TEST_CASE("harmonic_value_asymptotic_agrees_with_direct_50_digit_sum_past_the_switch",
+          "[harmonic]") {
   cpp_bin_float_50 ref = 0, ref3 = 0;
   const unsigned n = 4321;
   for (unsigned k = n; k >= 1; --k) {
@@ -118,7 +123,8 @@ TEST_CASE("harmonic_value_asymptotic_agrees_with_direct_50_digit_sum_past_the_sw
   REQUIRE(h::value(h::BigInt(n)).method == h::Method::asymptotic);
   REQUIRE(nearest_double_f(h::value(h::BigInt(n)).value, ref));
   REQUIRE(nearest_double_f(h::value(h::BigInt(n), 3).value, ref3));
-  REQUIRE(abs(cpp_bin_float_50(h::value_digits(h::BigInt(n), 3, 45)) - ref3) < cpp_bin_float_50("1e-44"));
+  REQUIRE(abs(cpp_bin_float_50(h::value_digits(h::BigInt(n), 3, 45)) - ref3) <
+          cpp_bin_float_50("1e-44"));
 }
 
 TEST_CASE("harmonic_value_order_two_matches_zeta_minus_trigamma", "[harmonic]") {

@@ -47,8 +47,8 @@ enum class Method { summation, asymptotic };
 std::string method_name(Method m);
 
 struct Value {
-  double value = 0;                 // H(n, s) rounded to nearest double
-  bool correctly_rounded = false;   // proven by an enclosure that rounds to one double
+  double value = 0;                // H(n, s) rounded to nearest double
+  bool correctly_rounded = false;  // proven by an enclosure that rounds to one double
   Method method = Method::summation;
   int terms = 0;                    // Bernoulli terms used by the asymptotic expansion
   int precision_bits = 0;           // working precision of the enclosure
@@ -69,14 +69,14 @@ struct BoundCheck {
   std::string inequality;   // e.g. "ln(n+1) < H(n)"
   std::string left, right;  // decimal values of both sides (20 significant digits)
   double left_value = 0, right_value = 0;
-  std::string gap;          // right - left, 6 significant digits (may be far below 1e-308)
-  double gap_value = 0;     // the same in double (0 if it underflows)
-  bool holds = false;       // proven with an enclosure, or exact equality where allowed
+  std::string gap;       // right - left, 6 significant digits (may be far below 1e-308)
+  double gap_value = 0;  // the same in double (0 if it underflows)
+  bool holds = false;    // proven with an enclosure, or exact equality where allowed
 };
 
 struct Bounds {
   BigInt n;
-  double h = 0;  // H(n) correctly rounded
+  double h = 0;                    // H(n) correctly rounded
   std::vector<BoundCheck> checks;  // classic pair, then the sharper pair with Euler's gamma
   bool all_hold = false;
 };
@@ -91,14 +91,15 @@ Bounds bounds(const BigInt& n);
 inline constexpr double max_inverse_target = 1000;
 
 struct Inverse {
-  std::string x;            // the target as parsed (normalized decimal)
-  BigInt n;                 // smallest n with H(n) >= x
-  std::string h_before;     // H(n-1), enough digits to show H(n-1) < x
-  std::string h_at;         // H(n),   enough digits to show x <= H(n)
-  double gap_below = 0;     // x - H(n-1) > 0 (0 if it is below the double range)
-  double gap_above = 0;     // H(n) - x >= 0 (0 if it is below the double range)
+  std::string x;                               // the target as parsed (normalized decimal)
+  BigInt n;                                    // smallest n with H(n) >= x
+  std::string h_before;                        // H(n-1), enough digits to show H(n-1) < x
+  std::string h_at;                            // H(n),   enough digits to show x <= H(n)
+  double gap_below = 0;                        // x - H(n-1) > 0 (0 if it is below the double range)
+  double gap_above = 0;                        // H(n) - x >= 0 (0 if it is below the double range)
   std::string gap_below_text, gap_above_text;  // the same, 6 significant digits, any size
-  bool verified = false;    // both comparisons proven (exact rationals for n <= 10^4, else enclosures)
+  bool verified =
+      false;  // both comparisons proven (exact rationals for n <= 10^4, else enclosures)
   bool exact_comparison = false;
   int precision_bits = 0;
 };
@@ -116,21 +117,21 @@ int significand_bits(Format f);  // including the implicit bit: 11, 8, 24, 53
 
 struct SumComparison {
   std::uint64_t terms = 0;
-  double exact = 0;     // H(terms) correctly rounded to double
+  double exact = 0;                           // H(terms) correctly rounded to double
   double naive = 0, pairwise = 0, kahan = 0;  // sums of fl(1/k) computed in the format
   double naive_error = 0, pairwise_error = 0, kahan_error = 0;  // relative to exact
 };
 
 struct Stall {
   Format format = Format::fp16;
-  bool simulated = false;          // false: fp64, stall_n/stall_value are the analysis' prediction
-  std::uint64_t stall_n = 0;       // first n whose term leaves the naive running sum unchanged
-  double stall_value = 0;          // the value the naive sum sticks at (simulated formats)
-  double exact_at_stall = 0;       // H(stall_n)
-  std::uint64_t predicted_n = 0;   // half-ulp analysis: first n with 1/n <= ulp(H(n))/2
-  int predicted_binade = 0;        // e with H(predicted_n) in [2^e, 2^(e+1))
-  double predicted_value = 0;      // H(predicted_n) (the naive sum drifts above it)
-  std::string reasoning;           // the analysis in one paragraph
+  bool simulated = false;         // false: fp64, stall_n/stall_value are the analysis' prediction
+  std::uint64_t stall_n = 0;      // first n whose term leaves the naive running sum unchanged
+  double stall_value = 0;         // the value the naive sum sticks at (simulated formats)
+  double exact_at_stall = 0;      // H(stall_n)
+  std::uint64_t predicted_n = 0;  // half-ulp analysis: first n with 1/n <= ulp(H(n))/2
+  int predicted_binade = 0;       // e with H(predicted_n) in [2^e, 2^(e+1))
+  double predicted_value = 0;     // H(predicted_n) (the naive sum drifts above it)
+  std::string reasoning;          // the analysis in one paragraph
   SumComparison comparison;
 };
 
