@@ -145,20 +145,19 @@ Rows parse_grid(const Source& src, GridMode mode, const ReadOptions& options) {
         std::vector<std::string_view> tokens;
         std::vector<std::size_t> columns;
         std::size_t i = 0;
-        bool expect_entry = true;
+        bool last_was_comma = false;
         while (i < seg.size()) {
           if (is_blank(seg[i])) {
             ++i;
             continue;
           }
           if (seg[i] == ',' && mode != GridMode::whitespace) {
-            if (expect_entry) {
-              std::size_t col = seg_start + i + 1;
-              fail_at(
-                  src, line_no, col,
-                  "expected a number, found \"" + chunk_around(full_line, seg_start + i) + "\"");
+            if (tokens.empty() || last_was_comma) {  // an empty field
+              fail_at(src, line_no, seg_start + i + 1,
+                      "expected a number, found \"" + chunk_around(full_line, seg_start + i) +
+                          "\"");
             }
-            expect_entry = true;
+            last_was_comma = true;
             ++i;
             continue;
           }
@@ -166,15 +165,15 @@ Rows parse_grid(const Source& src, GridMode mode, const ReadOptions& options) {
           while (i < seg.size() && !is_blank(seg[i]) &&
                  (mode == GridMode::whitespace || seg[i] != ','))
             ++i;
-          if (!expect_entry && mode == GridMode::csv) {
+          if (mode == GridMode::csv && !tokens.empty() && !last_was_comma) {
             fail_at(src, line_no, seg_start + t0 + 1,
                     "expected a comma, found \"" + chunk_around(full_line, seg_start + t0) + "\"");
           }
           tokens.push_back(seg.substr(t0, i - t0));
           columns.push_back(seg_start + t0 + 1);
-          expect_entry = mode != GridMode::csv;
+          last_was_comma = false;
         }
-        if (expect_entry && mode == GridMode::csv && !tokens.empty()) {
+        if (last_was_comma) {
           std::size_t last = seg.find_last_of(',');
           fail_at(src, line_no, seg_start + last + 2,
                   "expected a number, found \"" + chunk_around(full_line, seg_start + last) + "\"");

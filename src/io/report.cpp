@@ -214,7 +214,9 @@ void write_json(const Json& v, int indent, int level, std::string& s) {
     }
     case Json::value_t::number_float: {
       double d = v.get<double>();
-      if (std::isfinite(d))
+      if (d == 0 && std::signbit(d))
+        s += "-0.0";  // "-0" would read back as the integer 0 and lose the sign
+      else if (std::isfinite(d))
         s += shortest(d);
       else
         s += "\"" + shortest(d) + "\"";

@@ -1,0 +1,174 @@
+// The numkit binary as a user meets it: help, version, exit codes, the tour, and every example
+// printed by `--help` (each one is run and must succeed).
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "run_numkit.hpp"
+
+using numkit::test::run_numkit;
+using numkit::test::run_shell;
+
+namespace {
+
+// The subcommand names listed under "Subcommands:" in a help text.
+std::vector<std::string> subcommands_in(const std::string& help) {
+  std::vector<std::string> names;
+  std::istringstream in(help);
+  bool in_section = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("Subcommands:", 0) == 0) {
+      in_section = true;
+      continue;
+    }
+    if (in_section) {
+      if (line.empty() || line[0] != ' ') {
+        if (!line.empty()) in_section = false;
+        continue;
+      }
+      std::istringstream words(line);
+      std::string name;
+      words >> name;
+      if (!name.empty()) names.push_back(name);
+    }
+  }
+  return names;
+}
+
+// The lines "  numkit ..." after "Examples:" in a help text.
+std::vector<std::string> examples_in(const std::string& help) {
+  std::vector<std::string> examples;
+  std::istringstream in(help);
+  bool in_section = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("Examples:", 0) == 0) {
+      in_section = true;
+      continue;
+    }
+    if (!in_section) continue;
+    auto start = line.find_first_not_of(' ');
+    if (start == std::string::npos) continue;
+    if (start == 0) {
+      in_section = false;
+      continue;
+    }
+    if (line.compare(start, 7, "numkit ") == 0) examples.push_back(line.substr(start));
+  }
+  return examples;
+}
+
+// Every command path: {"tour"}, {"quad", "analyze"}, ...
+void collect_commands(const std::vector<std::string>& prefix,
+                      std::vector<std::vector<std::string>>& out) {
+  std::vector<std::string> args = prefix;
+  args.push_back("--help");
+  auto help = run_numkit(args);
+  REQUIRE(help.exit_code == 0);
+  if (!prefix.empty()) out.push_back(prefix);
+  for (const auto& name : subcommands_in(help.out)) {
+    auto next = prefix;
+    next.push_back(name);
+    collect_commands(next, out);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("help_lists_commands_and_exit_codes", "[cli]") {
+  auto r = run_numkit({"--help"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find("Exit codes:") != std::string::npos);
+  CHECK(r.out.find("tour") != std::string::npos);
+}
+
+TEST_CASE("version_prints_the_version_on_one_line", "[cli]") {
+  auto r = run_numkit({"--version"});
+  CHECK(r.exit_code == 0);
+  CHECK(std::regex_match(r.out, std::regex("numkit [0-9]+\\.[0-9]+\\.[0-9]+\n")));
+}
+
+TEST_CASE("usage_errors_exit_2_with_one_line_on_stderr", "[cli]") {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {}, {"no-such-command"}, {"tour", "--no-such-flag"}, {"tour", "--digits", "0"}}) {
+    auto r = run_numkit(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.rfind("numkit: ", 0) == 0);
+  }
+}
+
+TEST_CASE("every_help_example_runs_and_succeeds", "[cli]") {
+  std::vector<std::vector<std::string>> commands;
+  collect_commands({}, commands);
+  CHECK(commands.size() >= 1);
+  std::set<std::string> seen;
+  int leaf_commands_with_examples = 0;
+  for (const auto& command : commands) {
+    auto args = command;
+    args.push_back("--help");
+    auto help = run_numkit(args);
+    bool leaf = subcommands_in(help.out).empty();
+    auto examples = examples_in(help.out);
+    std::string joined;
+    for (const auto& c : command) joined += c + " ";
+    INFO("numkit " << joined);
+    if (leaf) {
+      CHECK_FALSE(examples.empty());  // every leaf command shows how to use it
+      // every leaf command offers the shared output flags
+      CHECK(help.out.find("--json") != std::string::npos);
+      CHECK(help.out.find("--csv") != std::string::npos);
+      if (!examples.empty()) ++leaf_commands_with_examples;
+    }
+    for (const auto& example : examples) {
+      if (!seen.insert(example).second) continue;
+      auto dir = numkit::test::fresh_dir();
+      auto r = run_shell(example + " </dev/null", dir);
+      INFO(example << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err);
+      CHECK(r.exit_code == 0);
+    }
+  }
+  CHECK(leaf_commands_with_examples >= 1);
+}
+
+TEST_CASE("tour_runs_and_writes_its_plots", "[cli][tour]") {
+  auto r = run_numkit({"tour", "--out", "plots"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  namespace fs = std::filesystem;
+  std::size_t plots = 0;
+  if (fs::exists(r.dir / "plots"))
+    for (const auto& entry : fs::directory_iterator(r.dir / "plots")) {
+      CHECK(entry.path().extension() == ".png");
+      CHECK(fs::file_size(entry.path()) > 1000);
+      ++plots;
+    }
+  // Every plot the tour mentions exists.
+  std::istringstream out(r.out);
+  for (std::string line; std::getline(out, line);)
+    if (line.rfind("plot: ", 0) == 0) CHECK(fs::exists(r.dir / line.substr(6)));
+}
+
+TEST_CASE("tour_json_is_one_document", "[cli][tour]") {
+  auto r = run_numkit({"tour", "--no-plots", "--json"});
+  CHECK(r.exit_code == 0);
+  CHECK_NOTHROW(nlohmann::json::parse(r.out));
+}
+
+TEST_CASE("missing_gnuplot_keeps_results_and_exits_2", "[cli][plot]") {
+  auto with = run_numkit({"tour", "--no-plots"});
+  auto r = run_numkit({"tour", "--out", "plots"}, "", {"NUMKIT_GNUPLOT=/nonexistent/gnuplot"});
+  INFO(r.err);
+  // The results are still printed; each plot that could not be drawn is one clear line.
+  CHECK(r.out == with.out);
+  if (r.out.find("==") != std::string::npos) {
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("numkit: plot: gnuplot not found at /nonexistent/gnuplot") != std::string::npos);
+  }
+  namespace fs = std::filesystem;
+  if (fs::exists(r.dir / "plots")) CHECK(fs::is_empty(r.dir / "plots"));
+}
