@@ -25,12 +25,31 @@ struct ExpressionInput {
 };
 
 inline void add_expression_options(CLI::App& cmd, ExpressionInput& in) {
-  cmd.add_option("EXPR", in.expression,
-                 "the function, e.g. \"x^2+y^2\"; - reads it from stdin, @FILE from a file")
-      ->required();
-  cmd.add_option("--vars", in.vars,
-                 "variable order, e.g. x,y (default: order of first appearance)")
+  cmd.add_option(
+      "EXPR", in.expression,
+      "the function, e.g. \"x^2+y^2\" (required); - reads it from stdin, @FILE from a file");
+  cmd.add_option("--vars", in.vars, "variable order, e.g. x,y (default: order of first appearance)")
       ->type_name("LIST");
+}
+
+// Binds `run` like bind_run, and lets EXPR start with a minus sign ("-x^2-y^2"), which the
+// argument parser would otherwise take for an unknown option. Any other unknown argument is an
+// error.
+template <class Opts>
+void bind_calculus_run(CLI::App* cmd, std::shared_ptr<Opts> opts, int (*run)(const Opts&)) {
+  cmd->allow_extras();
+  cmd->callback([cmd, opts, run] {
+    std::vector<std::string> extras = cmd->remaining();
+    if (opts->input.expression.empty() && !extras.empty() && extras.front().size() > 1 &&
+        extras.front()[0] == '-' && extras.front()[1] != '-') {
+      opts->input.expression = extras.front();
+      extras.erase(extras.begin());
+    }
+    if (!extras.empty())
+      throw UsageError("unexpected argument \"" + extras.front() + "\" (see --help)");
+    if (opts->input.expression.empty()) throw UsageError("EXPR is required (see --help)");
+    set_exit_code(run(*opts));
+  });
 }
 
 inline std::string trim(std::string s) {
@@ -73,12 +92,14 @@ inline expr::Expression make_expression(const ExpressionInput& in) {
 }
 
 // A point: inline ("1,2", "x=1,y=2", "pi/4,1"), "@FILE" or "-" (its text read first).
-inline Eigen::VectorXd read_point(const std::string& spec, const expr::Expression& f, const std::string& what) {
+inline Eigen::VectorXd read_point(const std::string& spec, const expr::Expression& f,
+                                  const std::string& what) {
   std::string text = spec;
   if (spec.size() > 1 && spec[0] == '@') text = read_source_text(spec.substr(1));
   if (spec == "-") text = read_source_text("-");
   if (f.dimension() == 0)
-    throw InputError("EXPR: \"" + f.text() + "\" has no variables; there is nothing to differentiate");
+    throw InputError("EXPR: \"" + f.text() +
+                     "\" has no variables; there is nothing to differentiate");
   return expr::parse_point(text, f.variables(), what);
 }
 
@@ -90,7 +111,8 @@ inline io::Json to_json(const Eigen::VectorXd& v) {
 
 inline io::Json to_json(const Eigen::MatrixXd& m) {
   io::Json a = io::Json::array();
-  for (Eigen::Index i = 0; i < m.rows(); ++i) a.push_back(to_json(Eigen::VectorXd(m.row(i).transpose())));
+  for (Eigen::Index i = 0; i < m.rows(); ++i)
+    a.push_back(to_json(Eigen::VectorXd(m.row(i).transpose())));
   return a;
 }
 
@@ -102,7 +124,8 @@ inline io::Json to_json(const std::vector<std::string>& names) {
 
 // Contours of f over a box that contains `points` (with margin); points outside the domain are
 // gaps.
-inline plot::Contour contour_of(const expr::Expression& f, const std::vector<Eigen::Vector2d>& points,
+inline plot::Contour contour_of(const expr::Expression& f,
+                                const std::vector<Eigen::Vector2d>& points,
                                 double min_half_width = 1.0) {
   Eigen::Vector2d lo = points.front(), hi = points.front();
   for (const auto& p : points) {

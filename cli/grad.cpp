@@ -32,12 +32,14 @@ io::Report gradient_report(const expr::Expression& f, const Eigen::VectorXd& x,
   r.data["gradient_norm"] = norm;
   if (norm > 0) {
     r.data["steepest_ascent"] = to_json(Eigen::VectorXd(g / norm));
-    r.notes.push_back("steepest ascent: the unit vector along the gradient; the gradient norm is the largest "
-                      "directional derivative");
+    r.notes.push_back(
+        "steepest ascent: the unit vector along the gradient; the gradient norm is the largest "
+        "directional derivative");
   } else {
     r.data["steepest_ascent"] = nullptr;
-    r.notes.push_back("the gradient is zero: a critical point, no direction of steepest ascent "
-                      "(see numkit hessian for its class)");
+    r.notes.push_back(
+        "the gradient is zero: a critical point, no direction of steepest ascent "
+        "(see numkit hessian for its class)");
   }
   if (dir) {
     const double vnorm = dir->norm();
@@ -46,18 +48,21 @@ io::Report gradient_report(const expr::Expression& f, const Eigen::VectorXd& x,
     r.data["unit_direction"] = to_json(Eigen::VectorXd(*dir / vnorm));
     r.data["directional_derivative"] = raw / vnorm;
     r.data["raw_gradient_dot_v"] = raw;
-    r.notes.push_back("directional derivative: grad f . v/|v|, the rate of change per unit length along v; "
-                      "raw gradient dot v: grad f . v unnormalized (what SymPy or a JAX jvp returns)");
+    r.notes.push_back(
+        "directional derivative: grad f . v/|v|, the rate of change per unit length along v; "
+        "raw gradient dot v: grad f . v unnormalized (what SymPy or a JAX jvp returns)");
   }
   if (check) {
-    const auto fd = expr::richardson_gradient([&f](const Eigen::VectorXd& p) { return f.value(p); }, x);
+    const auto fd =
+        expr::richardson_gradient([&f](const Eigen::VectorXd& p) { return f.value(p); }, x);
     io::Json c = io::Json::object();
     c["finite_difference_gradient"] = to_json(fd.gradient);
     c["max_abs_difference"] = (fd.gradient - g).cwiseAbs().maxCoeff();
     c["finite_difference_error_estimate"] = fd.gradient_error.maxCoeff();
     r.data["check"] = c;
-    r.notes.push_back("check: central differences with Richardson extrapolation (Ridders), independent of the "
-                      "automatic derivative");
+    r.notes.push_back(
+        "check: central differences with Richardson extrapolation (Ridders), independent of the "
+        "automatic derivative");
   }
   return r;
 }
@@ -65,7 +70,8 @@ io::Report gradient_report(const expr::Expression& f, const Eigen::VectorXd& x,
 plot::Figure gradient_figure(const expr::Expression& f, const Eigen::VectorXd& x,
                              const std::optional<Eigen::VectorXd>& dir) {
   if (f.dimension() != 2)
-    throw UsageError("--plot: needs exactly 2 variables, the expression has " + std::to_string(f.dimension()));
+    throw UsageError("--plot: needs exactly 2 variables, the expression has " +
+                     std::to_string(f.dimension()));
   Eigen::VectorXd g;
   f.gradient(x, g);
   const Eigen::Vector2d p(x(0), x(1));
@@ -75,7 +81,8 @@ plot::Figure gradient_figure(const expr::Expression& f, const Eigen::VectorXd& x
   fig.xlabel = f.variables()[0];
   fig.ylabel = f.variables()[1];
   fig.equal_axes = true;
-  fig.contour = calculus::contour_of(f, {p - Eigen::Vector2d(half, half), p + Eigen::Vector2d(half, half)});
+  fig.contour =
+      calculus::contour_of(f, {p - Eigen::Vector2d(half, half), p + Eigen::Vector2d(half, half)});
   // a field of gradient arrows, scaled so the longest fits in a grid cell
   const auto& xs = fig.contour->xs;
   const auto& ys = fig.contour->ys;
@@ -99,7 +106,8 @@ plot::Figure gradient_figure(const expr::Expression& f, const Eigen::VectorXd& x
     }
   const double cell = (xs.back() - xs.front()) / 10.0;
   for (std::size_t k = 0; k < at.size(); ++k) {
-    const Eigen::Vector2d d = longest > 0 ? Eigen::Vector2d(grads[k] * (0.9 * cell / longest)) : Eigen::Vector2d::Zero();
+    const Eigen::Vector2d d =
+        longest > 0 ? Eigen::Vector2d(grads[k] * (0.9 * cell / longest)) : Eigen::Vector2d::Zero();
     field.x.push_back(at[k].x());
     field.y.push_back(at[k].y());
     field.dx.push_back(d.x());
@@ -142,7 +150,8 @@ std::optional<Eigen::VectorXd> read_direction(const std::string& spec, const exp
   if (spec.empty()) return std::nullopt;
   Eigen::VectorXd v = calculus::read_point(spec, f, "--dir");
   if (v.norm() == 0) throw InputError("--dir: the zero vector has no direction");
-  if (!std::isfinite(v.norm())) throw InputError("--dir: the vector is too long (its norm overflows)");
+  if (!std::isfinite(v.norm()))
+    throw InputError("--dir: the vector is too long (its norm overflows)");
   return v;
 }
 
@@ -151,7 +160,8 @@ int run_grad(const GradOptions& o) {
   const Eigen::VectorXd x = calculus::read_point(o.at, f, "--at");
   const auto dir = read_direction(o.dir, f);
   if (!o.output.plot.empty() && f.dimension() != 2)
-    throw UsageError("--plot: needs exactly 2 variables, the expression has " + std::to_string(f.dimension()));
+    throw UsageError("--plot: needs exactly 2 variables, the expression has " +
+                     std::to_string(f.dimension()));
   const io::Report r = gradient_report(f, x, dir, o.check);
   emit(r, o.output);
   if (!o.output.plot.empty()) emit_plot(gradient_figure(f, x, dir), o.output);
@@ -162,19 +172,25 @@ void setup_grad(CLI::App& root) {
   auto opts = std::make_shared<GradOptions>();
   auto* cmd = root.add_subcommand(
       "grad",
-      "gradient of a function of several variables at a point, by automatic differentiation (exact up to "
-      "the rounding of each operation, no truncation error): value, gradient, its norm (the largest "
-      "directional derivative), the unit direction of steepest ascent, and with --dir the directional "
+      "gradient of a function of several variables at a point, by automatic differentiation (exact "
+      "up to "
+      "the rounding of each operation, no truncation error): value, gradient, its norm (the "
+      "largest "
+      "directional derivative), the unit direction of steepest ascent, and with --dir the "
+      "directional "
       "derivative along the unit vector of v together with the raw product grad f . v");
   calculus::add_expression_options(*cmd, opts->input);
-  cmd->add_option("--at", opts->at, "the point: 1,2 or x=1,y=2 (entries may be constants like pi/4); @FILE or -")
+  cmd->add_option("--at", opts->at,
+                  "the point: 1,2 or x=1,y=2 (entries may be constants like pi/4); @FILE or -")
       ->required()
       ->type_name("POINT");
-  cmd->add_option("--dir", opts->dir, "a direction v (need not be unit length; not zero): 3,4 or x=3,y=4")
+  cmd->add_option("--dir", opts->dir,
+                  "a direction v (need not be unit length; not zero): 3,4 or x=3,y=4")
       ->type_name("VECTOR");
-  cmd->add_flag("--check", opts->check,
-                "compare with central differences refined by Richardson extrapolation (typically 1e-10 "
-                "relative) and print the difference");
+  cmd->add_flag(
+      "--check", opts->check,
+      "compare with central differences refined by Richardson extrapolation (typically 1e-10 "
+      "relative) and print the difference");
   add_output_options(*cmd, opts->output);
   add_plot_option(*cmd, opts->output);
   cmd->footer(
@@ -187,7 +203,7 @@ void setup_grad(CLI::App& root) {
       "  numkit grad \"x^2+y^2\" --at 1,2 --dir 3,4\n"
       "  numkit grad \"x*exp(-y)\" --at x=2,y=0 --check\n"
       "  numkit grad \"sin(x)*cos(y)\" --at pi/4,0 --json");
-  bind_run<GradOptions>(cmd, opts, run_grad);
+  calculus::bind_calculus_run<GradOptions>(cmd, opts, run_grad);
 }
 
 int tour_calculus(TourContext& t) {
@@ -197,10 +213,14 @@ int tour_calculus(TourContext& t) {
   x << 1, 2;
   v << 3, 4;
   e1 << 1, 0;
-  t.say("f(x,y) = x^2 + y^2 at (1,2): the gradient (2x, 2y) = (2, 4) points in the direction of steepest");
+  t.say(
+      "f(x,y) = x^2 + y^2 at (1,2): the gradient (2x, 2y) = (2, 4) points in the direction of "
+      "steepest");
   t.say("ascent, and its norm sqrt(20) = 4.47 is the largest rate of change in any direction.");
   t.say("Along v = (3,4) the directional derivative uses the unit vector v/|v| = (0.6, 0.8):");
-  t.say("  D_u f = (2,4).(3,4)/5 = 22/5 = 4.4, while the raw product grad f . v = 22 (what a JAX jvp gives).");
+  t.say(
+      "  D_u f = (2,4).(3,4)/5 = 22/5 = 4.4, while the raw product grad f . v = 22 (what a JAX jvp "
+      "gives).");
   t.emit("gradient_along_3_4", gradient_report(f, x, v, false));
   t.say("Along (1,0) it is the partial derivative df/dx = 2:");
   t.emit("gradient_along_1_0", gradient_report(f, x, e1, false));

@@ -23,22 +23,27 @@ int run_hessian(const HessianOptions& o) {
   Eigen::VectorXd g;
   Eigen::MatrixXd h;
   const double value = f.hessian(x, g, h);
-  const Eigen::VectorXd lam = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(h, Eigen::EigenvaluesOnly).eigenvalues();
+  const Eigen::VectorXd lam =
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(h, Eigen::EigenvaluesOnly).eigenvalues();
   const double scale = std::max(1.0, lam.cwiseAbs().maxCoeff());
   const double zero_tol = 1e-10 * scale;
   const bool any_pos = (lam.array() > zero_tol).any(), any_neg = (lam.array() < -zero_tol).any();
   const bool any_zero = (lam.array().abs() <= zero_tol).any();
   std::string definiteness = any_pos && any_neg ? "indefinite"
-                             : any_pos          ? (any_zero ? "positive semidefinite" : "positive definite")
-                             : any_neg          ? (any_zero ? "negative semidefinite" : "negative definite")
-                                                : "zero";
+                             : any_pos ? (any_zero ? "positive semidefinite" : "positive definite")
+                             : any_neg ? (any_zero ? "negative semidefinite" : "negative definite")
+                                       : "zero";
   const bool critical = g.norm() <= 1e-10 * std::max(1.0, x.norm());
   std::string cls = "not a critical point";
   if (critical) {
-    if (any_pos && any_neg) cls = "saddle";
-    else if (any_zero) cls = "degenerate";
-    else if (any_pos) cls = "minimum";
-    else cls = "maximum";
+    if (any_pos && any_neg)
+      cls = "saddle";
+    else if (any_zero)
+      cls = "degenerate";
+    else if (any_pos)
+      cls = "minimum";
+    else
+      cls = "maximum";
   }
   io::Report r;
   r.data["expression"] = f.text();
@@ -52,49 +57,59 @@ int run_hessian(const HessianOptions& o) {
   r.data["definiteness"] = definiteness;
   r.data["critical_point"] = cls;
   if (critical && cls == "degenerate")
-    r.notes.push_back("degenerate: a zero eigenvalue, so the second-derivative test cannot decide the class");
+    r.notes.push_back(
+        "degenerate: a zero eigenvalue, so the second-derivative test cannot decide the class");
   else if (critical)
-    r.notes.push_back("the gradient vanishes here (norm <= 1e-10 max(1,|x|)); the eigenvalues of the Hessian give "
-                      "the class");
+    r.notes.push_back(
+        "the gradient vanishes here (norm <= 1e-10 max(1,|x|)); the eigenvalues of the Hessian "
+        "give "
+        "the class");
   else
     r.notes.push_back("the gradient does not vanish here, so the point is not a critical point");
   if (o.check) {
-    const auto fd = expr::richardson_hessian([&f](const Eigen::VectorXd& p) { return f.value(p); }, x);
+    const auto fd =
+        expr::richardson_hessian([&f](const Eigen::VectorXd& p) { return f.value(p); }, x);
     io::Json c = io::Json::object();
     c["finite_difference_hessian"] = to_json(fd.hessian);
     c["max_abs_difference"] = (fd.hessian - h).cwiseAbs().maxCoeff();
     c["finite_difference_error_estimate"] = fd.hessian_error.maxCoeff();
     r.data["check"] = c;
-    r.notes.push_back("check: second central differences with Richardson extrapolation (Ridders), independent of "
-                      "the automatic derivative; typically 1e-7 to 1e-9 relative");
+    r.notes.push_back(
+        "check: second central differences with Richardson extrapolation (Ridders), independent of "
+        "the automatic derivative; typically 1e-7 to 1e-9 relative");
   }
   return emit(r, o.output);
 }
 
 void setup_hessian(CLI::App& root) {
   auto opts = std::make_shared<HessianOptions>();
-  auto* cmd = root.add_subcommand(
-      "hessian",
-      "Hessian of a function at a point by second-order forward-mode automatic differentiation (exact up to "
-      "the rounding of each operation), its eigenvalues, definiteness, and when the gradient vanishes the "
-      "class of the critical point: minimum, maximum, saddle or degenerate");
+  auto* cmd =
+      root.add_subcommand("hessian",
+                          "Hessian of a function at a point by second-order forward-mode automatic "
+                          "differentiation (exact up to "
+                          "the rounding of each operation), its eigenvalues, definiteness, and "
+                          "when the gradient vanishes the "
+                          "class of the critical point: minimum, maximum, saddle or degenerate");
   calculus::add_expression_options(*cmd, opts->input);
-  cmd->add_option("--at", opts->at, "the point: 1,2 or x=1,y=2 (entries may be constants like pi/4); @FILE or -")
+  cmd->add_option("--at", opts->at,
+                  "the point: 1,2 or x=1,y=2 (entries may be constants like pi/4); @FILE or -")
       ->required()
       ->type_name("POINT");
-  cmd->add_flag("--check", opts->check,
-                "compare with second central differences refined by Richardson extrapolation and print the "
-                "difference");
+  cmd->add_flag(
+      "--check", opts->check,
+      "compare with second central differences refined by Richardson extrapolation and print the "
+      "difference");
   add_output_options(*cmd, opts->output);
   cmd->footer(
-      "Eigenvalues within 1e-10 max(1, max|lambda|) of 0 count as zero; the gradient vanishes when its\n"
+      "Eigenvalues within 1e-10 max(1, max|lambda|) of 0 count as zero; the gradient vanishes when "
+      "its\n"
       "norm is <= 1e-10 max(1, |x|).\n\n"
       "Examples:\n"
       "  numkit hessian \"x^2-y^2\" --at 0,0\n"
       "  numkit hessian \"(1-x)^2+100*(y-x^2)^2\" --at 1,1 --vars x,y\n"
       "  numkit hessian \"x*y*exp(-x^2-y^2)\" --at 0.5,0.5 --check\n"
       "  numkit hessian \"x^4+y^2\" --at 0,0 --json");
-  bind_run<HessianOptions>(cmd, opts, run_hessian);
+  calculus::bind_calculus_run<HessianOptions>(cmd, opts, run_hessian);
 }
 
 const bool registered = register_command("hessian", 21, setup_hessian);

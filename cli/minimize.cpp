@@ -25,7 +25,8 @@ struct MinimizeCliOptions {
 // Streams the trace rows to a file or stdout.
 class TraceWriter {
  public:
-  TraceWriter(const std::string& target, const OutputOptions& out, const std::vector<std::string>& variables) {
+  TraceWriter(const std::string& target, const OutputOptions& out,
+              const std::vector<std::string>& variables) {
     if (target.empty()) return;
     io::RenderOptions ro;
     ro.digits = out.digits;
@@ -33,7 +34,8 @@ class TraceWriter {
     if (target == "-") {
       ro.format = out.json ? io::Format::json : io::Format::csv;
     } else {
-      const bool jsonl = target.ends_with(".jsonl") || target.ends_with(".json") || target.ends_with(".ndjson");
+      const bool jsonl =
+          target.ends_with(".jsonl") || target.ends_with(".json") || target.ends_with(".ndjson");
       ro.format = jsonl ? io::Format::json : io::Format::csv;
       file_ = std::make_unique<std::ofstream>(target);
       if (!*file_) throw InputError("--trace " + target + ": cannot open for writing");
@@ -41,7 +43,8 @@ class TraceWriter {
     }
     std::vector<std::string> columns{"k"};
     for (const auto& v : variables) {
-      const bool clash = v == "k" || v == "f" || v == "grad_norm" || v == "step" || v == "evaluations";
+      const bool clash =
+          v == "k" || v == "f" || v == "grad_norm" || v == "step" || v == "evaluations";
       columns.push_back(clash ? "x_" + v : v);
     }
     for (const char* c : {"f", "grad_norm", "step", "evaluations"}) columns.emplace_back(c);
@@ -73,7 +76,8 @@ class TraceWriter {
 plot::Figure path_figure(const expr::Expression& f, const std::vector<expr::IterationRecord>& path,
                          const std::string& method) {
   plot::Figure fig;
-  fig.title = "minimize " + f.text() + " (" + method + ", " + std::to_string(path.size() - 1) + " iterations)";
+  fig.title = "minimize " + f.text() + " (" + method + ", " + std::to_string(path.size() - 1) +
+              " iterations)";
   if (f.dimension() == 2) {
     std::vector<Eigen::Vector2d> pts;
     plot::Series line;
@@ -139,7 +143,8 @@ int run_minimize(const MinimizeCliOptions& o) {
   r.data["iterations"] = res.iterations;
   r.data["evaluations"] = res.evaluations;
   r.data["x0"] = to_json(x0);
-  if (res.hessian_eigenvalues.size() > 0) r.data["hessian_eigenvalues"] = to_json(res.hessian_eigenvalues);
+  if (res.hessian_eigenvalues.size() > 0)
+    r.data["hessian_eigenvalues"] = to_json(res.hessian_eigenvalues);
   if (!res.message.empty()) r.notes.push_back(res.message);
   if (res.status == expr::Status::converged)
     r.notes.push_back("converged: |grad f| <= " + io::shortest(mo.gtol) + " max(1, |x|)");
@@ -153,21 +158,28 @@ void setup_minimize(CLI::App& root) {
   auto* cmd = root.add_subcommand(
       "minimize",
       "minimize a smooth function from a starting point, with exact derivatives by automatic "
-      "differentiation: lbfgs (L-BFGS, LBFGS++, strong-Wolfe line search; default), newton (exact Hessian "
-      "made positive definite by replacing eigenvalues with max(|lambda|, 1e-8 scale), line search, and a step "
+      "differentiation: lbfgs (L-BFGS, LBFGS++, strong-Wolfe line search; default), newton (exact "
+      "Hessian "
+      "made positive definite by replacing eigenvalues with max(|lambda|, 1e-8 scale), line "
+      "search, and a step "
       "along negative curvature at saddles), gd (fixed step), cg (nonlinear conjugate gradients, "
       "Polak-Ribiere+). Stops when |grad f| <= gtol max(1, |x|); the answer is accurate to about "
-      "gtol / (smallest Hessian eigenvalue) in x. Exit 1 unless converged to a point that is not a saddle.");
+      "gtol / (smallest Hessian eigenvalue) in x. Exit 1 unless converged to a point that is not a "
+      "saddle.");
   calculus::add_expression_options(*cmd, opts->input);
-  cmd->add_option("--x0", opts->x0, "starting point: -1.2,1 or x=-1.2,y=1; @FILE or -")->required()->type_name("POINT");
-  cmd->add_option("--method", opts->method, "lbfgs (default), newton, gd or cg")->type_name("METHOD");
+  cmd->add_option("--x0", opts->x0, "starting point: -1.2,1 or x=-1.2,y=1; @FILE or -")
+      ->required()
+      ->type_name("POINT");
+  cmd->add_option("--method", opts->method, "lbfgs (default), newton, gd or cg")
+      ->type_name("METHOD");
   cmd->add_option("--gtol", opts->gtol, "gradient tolerance (default 1e-8)");
   cmd->add_option("--max-iter", opts->max_iter,
                   "iteration limit (default: lbfgs 1000, newton 200, cg 5000, gd 100000)");
   cmd->add_option("--step", opts->step, "gd: the fixed step (default 1e-3)");
   cmd->add_option("--memory", opts->memory, "lbfgs: correction pairs kept (default 8)");
   cmd->add_option("--trace", opts->trace,
-                  "stream one row per iteration (k, x, f, grad_norm, step, evaluations) to FILE (CSV, or JSON "
+                  "stream one row per iteration (k, x, f, grad_norm, step, evaluations) to FILE "
+                  "(CSV, or JSON "
                   "Lines for .jsonl/.json) or - (stdout: CSV, JSON Lines with --json)")
       ->type_name("FILE|-");
   add_output_options(*cmd, opts->output);
@@ -180,7 +192,7 @@ void setup_minimize(CLI::App& root) {
       "  numkit minimize \"(1-x)^2+100*(y-x^2)^2\" --x0 x=-1.2,y=1 --method newton\n"
       "  numkit minimize \"x^2+3*y^2+x*y-x\" --x0 0,0 --method cg --json\n"
       "  numkit minimize \"x-log(x)\" --x0 3 --method gd --step 0.5 --trace -");
-  bind_run<MinimizeCliOptions>(cmd, opts, run_minimize);
+  calculus::bind_calculus_run<MinimizeCliOptions>(cmd, opts, run_minimize);
 }
 
 const bool registered = register_command("minimize", 22, setup_minimize);

@@ -26,6 +26,11 @@ std::string Expression::fault_message(const EvaluationFault& f, std::span<const 
   return msg;
 }
 
+void Expression::throw_fault(const EvaluationFault& f, std::span<const double> x) const {
+  if (f.overflow) throw OverflowError(fault_message(f, x));
+  throw InputError(fault_message(f, x));
+}
+
 double Expression::value(const Eigen::VectorXd& x) const {
   return evaluate_as<double>(std::span<const double>(x.data(), static_cast<std::size_t>(x.size())));
 }
@@ -41,7 +46,7 @@ double Expression::gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) const 
     g = std::move(r.g);
     return r.v;
   } catch (const EvaluationFault& f) {
-    throw InputError(fault_message(f, xs));
+    throw_fault(f, xs);
   }
 }
 
@@ -59,7 +64,7 @@ double Expression::hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::
     h = (0.5 * (h + h.transpose())).eval();
     return r.v;
   } catch (const EvaluationFault& f) {
-    throw InputError(fault_message(f, xs));
+    throw_fault(f, xs);
   }
 }
 

@@ -19,7 +19,8 @@ namespace numkit::expr {
 // Thrown by the evaluator and by ops; `node` is filled in by evaluate().
 struct EvaluationFault {
   int node = -1;
-  std::string rule;  // e.g. "argument must be > 0, got -1"
+  std::string rule;       // e.g. "argument must be > 0, got -1"
+  bool overflow = false;  // a finite input gave a non-finite result
 };
 
 std::string format_number(double v);  // shortest round-trip decimal

@@ -13,6 +13,11 @@
 
 namespace numkit::expr {
 
+// An evaluation whose result overflowed (exp(1000), 1e200*1e200): still an InputError.
+struct OverflowError : InputError {
+  using InputError::InputError;
+};
+
 class Expression {
  public:
   // Parses text (see ast.hpp). Variable order: `variables` if non-empty, else first appearance.
@@ -40,7 +45,7 @@ class Expression {
     } catch (const EvaluationFault& f) {
       std::vector<double> xd(x.size());
       for (std::size_t i = 0; i < x.size(); ++i) xd[i] = static_cast<double>(x[i]);
-      throw InputError(fault_message(f, xd));
+      throw_fault(f, xd);
     }
   }
 
@@ -51,6 +56,7 @@ class Expression {
   Tree tree_;
   void check_size(std::size_t n) const;
   std::string fault_message(const EvaluationFault& f, std::span<const double> x) const;
+  [[noreturn]] void throw_fault(const EvaluationFault& f, std::span<const double> x) const;
 };
 
 // Parses a point for `variables`: "1,2", "x=1, y=2", "[1, 2]" or "(1, 2)"; every component may be

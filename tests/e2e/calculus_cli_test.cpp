@@ -1,0 +1,205 @@
+// End-to-end: numkit grad / hessian / minimize run as a user would, for normal use and for every
+// documented bad input (exit code 2 and the message).
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "run_numkit.hpp"
+
+using numkit::test::run_numkit;
+using Json = nlohmann::json;
+
+namespace {
+
+Json json_of(const std::vector<std::string>& args, int expected_exit = 0) {
+  auto args2 = args;
+  args2.push_back("--json");
+  const auto r = run_numkit(args2);
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == expected_exit);
+  return Json::parse(r.out);
+}
+
+void expect_input_error(const std::vector<std::string>& args, const std::string& message_part,
+                        const std::string& stdin_text = "") {
+  const auto r = run_numkit(args, stdin_text);
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(message_part) != std::string::npos);
+  CHECK(r.out.find("nan") == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("grad_prints_value_gradient_norm_and_steepest_ascent", "[e2e][calculus]") {
+  const Json j = json_of({"grad", "x^2+y^2", "--at", "1,2"});
+  CHECK(j["variables"] == Json::array({"x", "y"}));
+  CHECK(j["value"] == 5.0);
+  CHECK(j["gradient"] == Json::array({2.0, 4.0}));
+  CHECK(j["gradient_norm"].get<double>() == std::sqrt(20.0));
+  CHECK(j["steepest_ascent"][0].get<double>() == 2 / std::sqrt(20.0));
+  CHECK(!j.contains("directional_derivative"));
+}
+
+TEST_CASE("grad_dir_prints_the_unit_directional_derivative_and_the_raw_product",
+          "[e2e][calculus]") {
+  const Json j = json_of({"grad", "x^2+y^2", "--at", "1,2", "--dir", "3,4"});
+  CHECK(j["directional_derivative"] == 4.4);
+  CHECK(j["raw_gradient_dot_v"] == 22.0);
+  CHECK(j["unit_direction"] == Json::array({0.6, 0.8}));
+  CHECK(json_of({"grad", "x^2+y^2", "--at", "1,2", "--dir", "1,0"})["directional_derivative"] ==
+        2.0);
+  // the table labels both numbers
+  const auto r = run_numkit({"grad", "x^2+y^2", "--at", "1,2", "--dir", "3,4"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("directional derivative") != std::string::npos);
+  CHECK(r.out.find("4.4") != std::string::npos);
+  CHECK(r.out.find("raw gradient dot v") != std::string::npos);
+  CHECK(r.out.find("22") != std::string::npos);
+}
+
+TEST_CASE("grad_accepts_named_points_constants_vars_and_stdin", "[e2e][calculus]") {
+  const Json j = json_of({"grad", "x*exp(-y)", "--at", "y=0,x=2", "--vars", "y,x"});
+  CHECK(j["variables"] == Json::array({"y", "x"}));
+  CHECK(j["gradient"] == Json::array({-2.0, 1.0}));
+  const auto r = run_numkit({"grad", "-", "--at", "pi/2", "--json"}, "sin(t)\n");
+  REQUIRE(r.exit_code == 0);
+  const Json k = Json::parse(r.out);
+  CHECK(k["value"] == 1.0);
+  CHECK(std::abs(k["gradient"][0].get<double>()) < 1e-16);
+  // a critical point has no steepest ascent direction
+  CHECK(json_of({"grad", "x^2+y^2", "--at", "0,0"})["steepest_ascent"].is_null());
+}
+
+TEST_CASE("grad_from_a_file_with_at_sign", "[e2e][calculus]") {
+  const auto dir = numkit::test::fresh_dir();
+  const auto path = numkit::test::write_file(dir, "f.txt", "x^3 + y\n");
+  const Json j = json_of({"grad", "@" + path.string(), "--at", "2,5"});
+  CHECK(j["gradient"] == Json::array({12.0, 1.0}));
+}
+
+TEST_CASE("grad_check_agrees_with_richardson_differences", "[e2e][calculus]") {
+  const Json j = json_of({"grad", "x*exp(-y)+sin(x*y)", "--at", "0.7,0.3", "--check"});
+  CHECK(j["check"]["max_abs_difference"].get<double>() < 1e-9);
+  const Json h = json_of({"hessian", "x*exp(-y)+sin(x*y)", "--at", "0.7,0.3", "--check"});
+  CHECK(h["check"]["max_abs_difference"].get<double>() < 1e-6);
+}
+
+TEST_CASE("grad_plot_writes_a_file_for_two_variables", "[e2e][calculus]") {
+  const auto r = run_numkit({"grad", "x^2+y^2", "--at", "1,2", "--dir", "3,4", "--plot", "g.svg"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(std::filesystem::file_size(r.dir / "g.svg") > 1000);
+  expect_input_error({"grad", "x^2+y^2+z", "--at", "1,2,3", "--plot", "g.svg"},
+                     "--plot: needs exactly 2 variables, the expression has 3");
+}
+
+TEST_CASE("hessian_classifies_critical_points", "[e2e][calculus]") {
+  const Json s = json_of({"hessian", "x^2-y^2", "--at", "0,0"});
+  CHECK(s["hessian"] == Json::array({Json::array({2.0, 0.0}), Json::array({0.0, -2.0})}));
+  CHECK(s["eigenvalues"] == Json::array({-2.0, 2.0}));
+  CHECK(s["critical_point"] == "saddle");
+  CHECK(json_of({"hessian", "(1-x)^2+100*(y-x^2)^2", "--at", "1,1", "--vars",
+                 "x,y"})["critical_point"] == "minimum");
+  CHECK(json_of({"hessian", "-x^2-y^2", "--at", "0,0"})["critical_point"] == "maximum");
+  CHECK(json_of({"hessian", "x^4+y^2", "--at", "0,0"})["critical_point"] == "degenerate");
+  const Json n = json_of({"hessian", "x^2+y^2", "--at", "1,2"});
+  CHECK(n["critical_point"] == "not a critical point");
+  CHECK(n["definiteness"] == "positive definite");
+}
+
+TEST_CASE("minimize_rosenbrock_converges_by_lbfgs_and_newton", "[e2e][calculus]") {
+  for (const char* m : {"lbfgs", "newton", "cg"}) {
+    INFO(m);
+    const Json j = json_of({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0=-1.2,1", "--method", m});
+    CHECK(j["status"] == "converged");
+    CHECK(std::abs(j["minimizer"][0].get<double>() - 1) < 1e-7);
+    CHECK(std::abs(j["minimizer"][1].get<double>() - 1) < 1e-7);
+  }
+}
+
+TEST_CASE("minimize_reports_non_convergence_with_exit_1", "[e2e][calculus]") {
+  const Json j = json_of({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0", "x=-1.2,y=1", "--method",
+                          "gd", "--max-iter", "100"},
+                         1);
+  CHECK(j["status"] == "max_iterations");
+  CHECK(j["iterations"] == 100);
+  const Json s = json_of({"minimize", "x^4/4-x^2/2+y^2/2", "--x0", "0,0.5"}, 1);
+  CHECK(s["status"] == "saddle_point");
+  const Json n = json_of({"minimize", "x^4/4-x^2/2+y^2/2", "--x0", "0,0.5", "--method", "newton"});
+  CHECK(n["status"] == "converged");
+  CHECK(json_of({"minimize", "x-y^2", "--x0", "0,1"}, 1)["status"] == "diverged");
+}
+
+TEST_CASE("minimize_trace_streams_csv_and_json_lines", "[e2e][calculus]") {
+  const auto r =
+      run_numkit({"minimize", "x^2+3*y^2", "--x0", "1,1", "--trace", "t.csv", "--method", "cg"});
+  REQUIRE(r.exit_code == 0);
+  std::ifstream in(r.dir / "t.csv");
+  std::string header;
+  std::getline(in, header);
+  CHECK(header == "k,x,y,f,grad_norm,step,evaluations");
+  std::string first;
+  std::getline(in, first);
+  CHECK(first.rfind("0,1,1,4,", 0) == 0);
+  const auto jl = run_numkit({"minimize", "x^2+3*y^2", "--x0", "1,1", "--trace", "-", "--json"});
+  REQUIRE(jl.exit_code == 0);
+  std::istringstream lines(jl.out);
+  std::string line;
+  std::getline(lines, line);
+  const Json row = Json::parse(line);
+  CHECK(row["k"] == 0);
+  CHECK(row["f"] == 4.0);
+  const auto p = run_numkit({"minimize", "x^2+3*y^2", "--x0", "1,1", "--plot", "p.svg"});
+  REQUIRE(p.exit_code == 0);
+  CHECK(std::filesystem::exists(p.dir / "p.svg"));
+  const auto p3 = run_numkit({"minimize", "x^2+3*y^2+z^2", "--x0", "1,1,1", "--plot", "p.svg"});
+  REQUIRE(p3.exit_code == 0);
+  CHECK(std::filesystem::exists(p3.dir / "p.svg"));
+}
+
+TEST_CASE("bad_inputs_exit_2_with_a_message", "[e2e][calculus]") {
+  expect_input_error({"grad", "x^2+", "--at", "1"}, "expression, column 5: expected a number");
+  expect_input_error({"grad", "sn(x)", "--at", "1"},
+                     "unknown function \"sn\" (did you mean \"sin\"?)");
+  expect_input_error({"grad", "x^2+y^2", "--at", "1"}, "--at: expected 2 values (x, y), got 1");
+  expect_input_error({"grad", "x^2+y^2", "--at", "1,2", "--dir", "0,0"},
+                     "--dir: the zero vector has no direction");
+  expect_input_error({"grad", "log(x)", "--at", "0"},
+                     "log(x): argument must be > 0, got 0, at x=0");
+  expect_input_error({"grad", "sqrt(x)", "--at", "-1"},
+                     "sqrt(x): argument must be >= 0, got -1, at x=-1");
+  expect_input_error({"grad", "1/x", "--at", "0"}, "1/x: division by zero, at x=0");
+  expect_input_error({"grad", "abs(x)", "--at", "0"},
+                     "abs(x): not differentiable where its argument is 0, at x=0");
+  expect_input_error({"hessian", "sqrt(x^2+y^2)", "--at", "0,0"},
+                     "sqrt(x^2+y^2): not differentiable where its argument is 0, at x=0, y=0");
+  expect_input_error({"grad", "x+y", "--at", "1,2", "--vars", "x"},
+                     "unknown variable \"y\" (the variables are x)");
+  expect_input_error({"grad", "x+y", "--at", "1,2", "--vars", "x,pi"},
+                     "--vars: \"pi\" is a constant");
+  expect_input_error({"grad", "x", "--at", "z=1"},
+                     "--at: \"z\" is not a variable of the expression (x)");
+  expect_input_error({"grad", "2+3", "--at", "1"}, "has no variables");
+  expect_input_error({"grad", "-", "--at", "1"}, "EXPR: empty expression", "");
+  expect_input_error({"grad", "@/nonexistent/f.txt", "--at", "1"}, "/nonexistent/f.txt");
+  expect_input_error({"minimize", "x^2", "--x0", "1", "--method", "bfgs"},
+                     "--method: unknown method \"bfgs\"");
+  expect_input_error({"minimize", "x^2", "--x0", "1", "--gtol", "0"},
+                     "--gtol: must be finite and > 0, got 0");
+  expect_input_error({"minimize", "x^2", "--x0", "1", "--step", "-1"},
+                     "--step: must be finite and > 0, got -1");
+  expect_input_error({"minimize", "x^2", "--x0", "1", "--memory", "0"},
+                     "--memory: must be in 1..1000, got 0");
+  expect_input_error({"minimize", "log(x)", "--x0", "-1"},
+                     "log(x): argument must be > 0, got -1, at x=-1");
+  expect_input_error({"minimize", "x^2", "--x0", "1", "--trace", "/nonexistent/t.csv"},
+                     "--trace /nonexistent/t.csv");
+  expect_input_error({"grad", "x^2", "--at", "1", "--dri", "3"}, "unexpected argument \"--dri\"");
+  expect_input_error({"grad", "--at", "1"}, "EXPR is required");
+  const auto missing = run_numkit({"grad", "x^2"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("--at") != std::string::npos);
+}
