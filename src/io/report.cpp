@@ -66,6 +66,8 @@ void render_table_rows(const Json& rows, int digits, const std::string& indent, 
         columns.push_back(it.key());
   std::vector<std::vector<std::string>> cells;
   std::vector<std::size_t> widths;
+  // Numbers align right, text aligns left.
+  std::vector<bool> numeric(columns.size(), true);
   for (const auto& c : columns) widths.push_back(display_width(label_of(c)));
   for (const auto& row : rows) {
     std::vector<std::string> line;
@@ -74,22 +76,24 @@ void render_table_rows(const Json& rows, int digits, const std::string& indent, 
       if (row.contains(columns[j])) {
         const Json& v = row[columns[j]];
         cell = v.is_array() ? inline_array(v, digits) : to_text(v, digits);
+        if (!v.is_number()) numeric[j] = false;
       }
       widths[j] = std::max(widths[j], display_width(cell));
       line.push_back(std::move(cell));
     }
     cells.push_back(std::move(line));
   }
-  out << indent;
-  for (std::size_t j = 0; j < columns.size(); ++j)
-    out << (j ? "  " : "") << pad(label_of(columns[j]), widths[j], j > 0 || true);
-  out << "\n";
-  for (const auto& line : cells) {
-    out << indent;
+  auto print_line = [&](const std::vector<std::string>& line) {
+    std::string text = indent;
     for (std::size_t j = 0; j < line.size(); ++j)
-      out << (j ? "  " : "") << pad(line[j], widths[j], true);
-    out << "\n";
-  }
+      text += (j ? "  " : "") + pad(line[j], widths[j], numeric[j]);
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out << text << "\n";
+  };
+  std::vector<std::string> header;
+  for (const auto& c : columns) header.push_back(label_of(c));
+  print_line(header);
+  for (const auto& line : cells) print_line(line);
 }
 
 void render_matrix(const Json& m, int digits, const std::string& indent, std::ostream& out) {
