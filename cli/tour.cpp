@@ -19,6 +19,8 @@ int run_tour(const TourOptions& opts) {
     if (ec) throw InputError("--out " + opts.out_dir + ": cannot create (" + ec.message() + ")");
   }
   TourContext tour(opts.output, opts.out_dir, !opts.no_plots);
+  tour.say("numkit tour: the worked examples every module answers out of the box.");
+  tour.say(opts.no_plots ? "(plots skipped)" : "Plots are written to " + opts.out_dir + "/.");
   return run_tour_sections(tour);
 }
 
