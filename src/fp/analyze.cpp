@@ -41,7 +41,8 @@ void AnalyzeOptions::validate() const {
     throw InputError("--scale: must be finite and > 0, got " + fmt_double(scale));
   if (!(std::isfinite(margin) && margin >= 1))
     throw InputError("--margin: must be finite and >= 1, got " + fmt_double(margin));
-  if (threads < 1 || threads > 64) throw InputError("--threads: must be in 1..64, got " + std::to_string(threads));
+  if (threads < 1 || threads > 64)
+    throw InputError("--threads: must be in 1..64, got " + std::to_string(threads));
 }
 
 int AnalyzeStats::rel_bin(float rel) {
@@ -113,11 +114,15 @@ void Analyzer::add_one(double x) {
   s.max_abs = std::max(s.max_abs, a);
   s.min_abs = std::min(s.min_abs, a);
   const auto field = static_cast<int>(std::bit_cast<std::uint64_t>(a) >> 52);
-  ++s.exp_hist[static_cast<std::size_t>((field != 0 ? field - 1023 : std::ilogb(a)) + AnalyzeStats::kExpOffset)];
+  ++s.exp_hist[static_cast<std::size_t>((field != 0 ? field - 1023 : std::ilogb(a)) +
+                                        AnalyzeStats::kExpOffset)];
   double r;
-  if (f_.id == FormatId::fp64) r = xs;
-  else if (f_.id == FormatId::fp32) r = static_cast<float>(xs);
-  else r = std::copysign(detail::round_magnitude(a, f_), xs);
+  if (f_.id == FormatId::fp64)
+    r = xs;
+  else if (f_.id == FormatId::fp32)
+    r = static_cast<float>(xs);
+  else
+    r = std::copysign(detail::round_magnitude(a, f_), xs);
   const bool ovf = !std::isfinite(r) || std::fabs(r) > f_.max_finite;
   if (ovf) {
     ++s.overflow;
@@ -170,7 +175,8 @@ void Analyzer::add_float_fast(const float* x, std::size_t n) {
   const bool saturate = opt_.overflow == Overflow::saturate;
   __m512 vmaxabs = _mm512_setzero_ps(), vminabs = vinf;
   __m512d sum_lo = _mm512_setzero_pd(), sum_hi = _mm512_setzero_pd();
-  std::uint64_t c_zero = 0, c_ovf = 0, c_flush = 0, c_sub = 0, c_round = 0, c_err = 0, c_exact = 0, c_count = 0;
+  std::uint64_t c_zero = 0, c_ovf = 0, c_flush = 0, c_sub = 0, c_round = 0, c_err = 0, c_exact = 0,
+                c_count = 0;
   alignas(64) float rel_buf[16];
   alignas(64) std::uint32_t xs_bits[16];
   std::uint64_t* exp_hist = s.exp_hist.data();
@@ -181,9 +187,12 @@ void Analyzer::add_float_fast(const float* x, std::size_t n) {
     const __m512 xs = _mm512_mul_ps(xv, vscale);
     const __m512 axs = _mm512_abs_ps(xs);
     const __m512 axv = _mm512_abs_ps(xv);
-    // Blocks with NaN/inf inputs, or where scaling in float is not exact, go through the scalar path.
-    const __mmask16 nonfinite = _mm512_cmp_ps_mask(axv, vinf, _CMP_NLT_UQ) | _mm512_cmp_ps_mask(axs, vinf, _CMP_EQ_OQ);
-    const __mmask16 tiny = _mm512_cmp_ps_mask(axs, vflt_min, _CMP_LT_OQ) & _mm512_cmp_ps_mask(axv, vzero, _CMP_NEQ_UQ);
+    // Blocks with NaN/inf inputs, or where scaling in float is not exact, go through the scalar
+    // path.
+    const __mmask16 nonfinite =
+        _mm512_cmp_ps_mask(axv, vinf, _CMP_NLT_UQ) | _mm512_cmp_ps_mask(axs, vinf, _CMP_EQ_OQ);
+    const __mmask16 tiny =
+        _mm512_cmp_ps_mask(axs, vflt_min, _CMP_LT_OQ) & _mm512_cmp_ps_mask(axv, vzero, _CMP_NEQ_UQ);
     if ((nonfinite | tiny) != 0) {
       for (int k = 0; k < 16; ++k) add_one(static_cast<double>(x[i + k]));
       continue;
@@ -205,9 +214,11 @@ void Analyzer::add_float_fast(const float* x, std::size_t n) {
     c_round += n_ovf;
     const auto pop = static_cast<__mmask16>(nz & ~ovf);
     c_err += static_cast<unsigned>(std::popcount(static_cast<unsigned>(pop)));
-    c_flush += static_cast<unsigned>(std::popcount(static_cast<unsigned>(pop & _mm512_cmp_ps_mask(ar, vzero, _CMP_EQ_OQ))));
-    c_sub += static_cast<unsigned>(std::popcount(static_cast<unsigned>(
-        pop & _mm512_cmp_ps_mask(ar, vzero, _CMP_NEQ_UQ) & _mm512_cmp_ps_mask(ar, vmin_normal, _CMP_LT_OQ))));
+    c_flush += static_cast<unsigned>(
+        std::popcount(static_cast<unsigned>(pop & _mm512_cmp_ps_mask(ar, vzero, _CMP_EQ_OQ))));
+    c_sub += static_cast<unsigned>(
+        std::popcount(static_cast<unsigned>(pop & _mm512_cmp_ps_mask(ar, vzero, _CMP_NEQ_UQ) &
+                                            _mm512_cmp_ps_mask(ar, vmin_normal, _CMP_LT_OQ))));
     const __mmask16 ne = pop & _mm512_cmp_ps_mask(r, xs, _CMP_NEQ_UQ);
     c_round += static_cast<unsigned>(std::popcount(static_cast<unsigned>(ne)));
     c_exact += static_cast<unsigned>(std::popcount(static_cast<unsigned>(pop & ~ne)));
@@ -222,7 +233,9 @@ void Analyzer::add_float_fast(const float* x, std::size_t n) {
     if (ne == 0) continue;
     const __m512 rel = _mm512_maskz_div_ps(ne, _mm512_abs_ps(_mm512_sub_ps(r, xs)), axs);
     sum_lo = _mm512_add_pd(sum_lo, _mm512_cvtps_pd(_mm512_castps512_ps256(rel)));
-    sum_hi = _mm512_add_pd(sum_hi, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(rel), 1))));
+    sum_hi = _mm512_add_pd(
+        sum_hi,
+        _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(rel), 1))));
     _mm512_store_ps(rel_buf, rel);
     const float bmax = _mm512_reduce_max_ps(rel);
     if (bmax > s.max_rel) {
@@ -237,7 +250,9 @@ void Analyzer::add_float_fast(const float* x, std::size_t n) {
       const int k = std::countr_zero(m);
       const std::uint32_t key = std::bit_cast<std::uint32_t>(rel_buf[k]) >> 17;
       const std::uint32_t idx = key <= kRelBase ? 0 : key - kRelBase;
-      ++rel_hist[idx >= static_cast<std::uint32_t>(AnalyzeStats::kRelBins) ? AnalyzeStats::kRelBins - 1 : idx];
+      ++rel_hist[idx >= static_cast<std::uint32_t>(AnalyzeStats::kRelBins)
+                     ? AnalyzeStats::kRelBins - 1
+                     : idx];
     }
   }
   s.count += c_count;
@@ -279,7 +294,8 @@ AnalyzeResult finish(const AnalyzeStats& stats, const AnalyzeOptions& options) {
   for (double p : {50.0, 90.0, 99.0, 99.9, 99.99}) {
     Percentile pc{p, 0.0};
     if (s.error_count > 0) {
-      const auto target = static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(s.error_count)));
+      const auto target =
+          static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(s.error_count)));
       std::uint64_t cum = s.exact_nonzero;
       if (cum < target) {
         for (int b = 0; b < AnalyzeStats::kRelBins; ++b) {
@@ -301,12 +317,14 @@ AnalyzeResult finish(const AnalyzeStats& stats, const AnalyzeOptions& options) {
     const int e = i - AnalyzeStats::kExpOffset;
     res.exponents.push_back({e, s.exp_hist[static_cast<std::size_t>(i)], exponent_region(e, f)});
   }
-  // Loss scale: the largest 2^k keeping max|x| 2^k <= max_finite / margin; then the smallest k reaching the
-  // same number of values lifted into the normal range (less scaling, same benefit, more headroom).
+  // Loss scale: the largest 2^k keeping max|x| 2^k <= max_finite / margin; then the smallest k
+  // reaching the same number of values lifted into the normal range (less scaling, same benefit,
+  // more headroom).
   LossScaleAdvice& adv = res.advice;
   if (hi >= 0 && s.max_abs > 0 && std::isfinite(s.max_abs)) {
     adv.has_data = true;
-    const int kmax = static_cast<int>(std::floor(std::log2(f.max_finite / options.margin / s.max_abs)));
+    const int kmax =
+        static_cast<int>(std::floor(std::log2(f.max_finite / options.margin / s.max_abs)));
     auto low_at = [&](int k) {
       std::uint64_t c = 0;
       for (int i = lo; i <= hi; ++i)
@@ -314,7 +332,8 @@ AnalyzeResult finish(const AnalyzeStats& stats, const AnalyzeOptions& options) {
       return c;
     };
     const std::uint64_t best = low_at(kmax);
-    // Scaling down (kmax < 0): as little as needed. Scaling up: the least scale that lifts as many values.
+    // Scaling down (kmax < 0): as little as needed. Scaling up: the least scale that lifts as many
+    // values.
     int k = kmax;
     if (kmax > 0) {
       k = 0;
@@ -379,8 +398,10 @@ AnalyzeResult analyze_raw(const std::string& spec, RawType type, const AnalyzeOp
       have += got;
       const std::size_t whole = have / esz * esz;
       if (got == 0) break;
-      if (type == RawType::f32) feed<float>(a, buf, whole, tmpf);
-      else feed<double>(a, buf, whole, tmpd);
+      if (type == RawType::f32)
+        feed<float>(a, buf, whole, tmpf);
+      else
+        feed<double>(a, buf, whole, tmpd);
       std::memmove(buf.data(), buf.data() + whole, have - whole);
       have -= whole;
     }
@@ -408,27 +429,34 @@ AnalyzeResult analyze_raw(const std::string& spec, RawType type, const AnalyzeOp
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(nthreads));
   auto work = [&](int t) {
     try {
-      const std::uint64_t first = n * static_cast<std::uint64_t>(t) / static_cast<std::uint64_t>(nthreads);
-      const std::uint64_t last = n * static_cast<std::uint64_t>(t + 1) / static_cast<std::uint64_t>(nthreads);
+      const std::uint64_t first =
+          n * static_cast<std::uint64_t>(t) / static_cast<std::uint64_t>(nthreads);
+      const std::uint64_t last =
+          n * static_cast<std::uint64_t>(t + 1) / static_cast<std::uint64_t>(nthreads);
       std::vector<char> buf(kChunk);
       std::vector<float> tf;
       std::vector<double> td;
       std::uint64_t off = first * esz;
       const std::uint64_t end = last * esz;
       while (off < end) {
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, end - off));
+        const std::size_t want =
+            static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, end - off));
         std::size_t got = 0;
         while (got < want) {
-          const ssize_t r = ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(off + got));
+          const ssize_t r =
+              ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(off + got));
           if (r < 0 && errno == EINTR) continue;
           if (r <= 0) throw InputError(spec + ": read error at byte " + std::to_string(off + got));
           got += static_cast<std::size_t>(r);
         }
-        if (type == RawType::f32) feed<float>(parts[static_cast<std::size_t>(t)], buf, got, tf);
-        else feed<double>(parts[static_cast<std::size_t>(t)], buf, got, td);
+        if (type == RawType::f32)
+          feed<float>(parts[static_cast<std::size_t>(t)], buf, got, tf);
+        else
+          feed<double>(parts[static_cast<std::size_t>(t)], buf, got, td);
         off += got;
         const std::uint64_t d = done.fetch_add(got) + got;
-        if (t == 0 && options.progress) options.progress(static_cast<double>(d) / static_cast<double>(size));
+        if (t == 0 && options.progress)
+          options.progress(static_cast<double>(d) / static_cast<double>(size));
       }
     } catch (...) {
       errors[static_cast<std::size_t>(t)] = std::current_exception();

@@ -21,8 +21,8 @@
 namespace numkit::fp {
 namespace {
 
-Format make(FormatId id, std::string_view name, std::string_view description, int bits, int ebits, int mbits,
-            bool has_inf) {
+Format make(FormatId id, std::string_view name, std::string_view description, int bits, int ebits,
+            int mbits, bool has_inf) {
   Format f{};
   f.id = id;
   f.name = name;
@@ -35,8 +35,10 @@ Format make(FormatId id, std::string_view name, std::string_view description, in
   f.emin = 1 - f.bias;
   const int all_ones = (1 << ebits) - 1;
   f.emax = (has_inf ? all_ones - 1 : all_ones) - f.bias;
-  // e4m3fn: at the top exponent the all-ones mantissa is NaN, so the largest mantissa is all-ones minus one.
-  const double top_fraction = has_inf ? 2.0 - std::ldexp(1.0, -mbits) : 2.0 - std::ldexp(2.0, -mbits);
+  // e4m3fn: at the top exponent the all-ones mantissa is NaN, so the largest mantissa is all-ones
+  // minus one.
+  const double top_fraction =
+      has_inf ? 2.0 - std::ldexp(1.0, -mbits) : 2.0 - std::ldexp(2.0, -mbits);
   f.max_finite = std::ldexp(top_fraction, f.emax);
   f.min_normal = std::ldexp(1.0, f.emin);
   f.min_subnormal = std::ldexp(1.0, f.emin - mbits);
@@ -50,12 +52,14 @@ const std::vector<Format>& table() {
   static const std::vector<Format> t = {
       make(FormatId::fp64, "fp64", "IEEE 754 binary64 (double)", 64, 11, 52, true),
       make(FormatId::fp32, "fp32", "IEEE 754 binary32 (float)", 32, 8, 23, true),
-      make(FormatId::tf32, "tf32", "NVIDIA TensorFloat-32 (fp32 range, fp16 precision; 19 bits used of 32)", 19, 8,
-           10, true),
+      make(FormatId::tf32, "tf32",
+           "NVIDIA TensorFloat-32 (fp32 range, fp16 precision; 19 bits used of 32)", 19, 8, 10,
+           true),
       make(FormatId::fp16, "fp16", "IEEE 754 binary16 (half)", 16, 5, 10, true),
       make(FormatId::bf16, "bf16", "bfloat16 (fp32 range, 8-bit precision)", 16, 8, 7, true),
       make(FormatId::e5m2, "e5m2", "OCP FP8 E5M2 (IEEE-like: inf and NaN)", 8, 5, 2, true),
-      make(FormatId::e4m3, "e4m3", "OCP FP8 E4M3FN (no inf; NaN = S.1111.111; max 448)", 8, 4, 3, false),
+      make(FormatId::e4m3, "e4m3", "OCP FP8 E4M3FN (no inf; NaN = S.1111.111; max 448)", 8, 4, 3,
+           false),
   };
   return t;
 }
@@ -66,16 +70,21 @@ struct Alias {
 };
 // Compared after lower-casing and removing '-', '_' and ' '.
 constexpr Alias kAliases[] = {
-    {"fp64", FormatId::fp64},      {"f64", FormatId::fp64},         {"float64", FormatId::fp64},
-    {"double", FormatId::fp64},    {"binary64", FormatId::fp64},    {"fp32", FormatId::fp32},
-    {"f32", FormatId::fp32},       {"float32", FormatId::fp32},     {"float", FormatId::fp32},
-    {"single", FormatId::fp32},    {"binary32", FormatId::fp32},    {"tf32", FormatId::tf32},
-    {"tensorfloat32", FormatId::tf32}, {"fp16", FormatId::fp16},    {"f16", FormatId::fp16},
-    {"float16", FormatId::fp16},   {"half", FormatId::fp16},        {"binary16", FormatId::fp16},
-    {"bf16", FormatId::bf16},      {"bfloat16", FormatId::bf16},    {"e5m2", FormatId::e5m2},
-    {"fp8e5m2", FormatId::e5m2},   {"float8e5m2", FormatId::e5m2},  {"e4m3", FormatId::e4m3},
-    {"e4m3fn", FormatId::e4m3},    {"fp8e4m3", FormatId::e4m3},     {"fp8e4m3fn", FormatId::e4m3},
-    {"float8e4m3fn", FormatId::e4m3}, {"float8e4m3", FormatId::e4m3},
+    {"fp64", FormatId::fp64},          {"f64", FormatId::fp64},
+    {"float64", FormatId::fp64},       {"double", FormatId::fp64},
+    {"binary64", FormatId::fp64},      {"fp32", FormatId::fp32},
+    {"f32", FormatId::fp32},           {"float32", FormatId::fp32},
+    {"float", FormatId::fp32},         {"single", FormatId::fp32},
+    {"binary32", FormatId::fp32},      {"tf32", FormatId::tf32},
+    {"tensorfloat32", FormatId::tf32}, {"fp16", FormatId::fp16},
+    {"f16", FormatId::fp16},           {"float16", FormatId::fp16},
+    {"half", FormatId::fp16},          {"binary16", FormatId::fp16},
+    {"bf16", FormatId::bf16},          {"bfloat16", FormatId::bf16},
+    {"e5m2", FormatId::e5m2},          {"fp8e5m2", FormatId::e5m2},
+    {"float8e5m2", FormatId::e5m2},    {"e4m3", FormatId::e4m3},
+    {"e4m3fn", FormatId::e4m3},        {"fp8e4m3", FormatId::e4m3},
+    {"fp8e4m3fn", FormatId::e4m3},     {"float8e4m3fn", FormatId::e4m3},
+    {"float8e4m3", FormatId::e4m3},
 };
 
 std::string normalize(std::string_view s) {
@@ -94,15 +103,20 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i)
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   return d[a.size()][b.size()];
 }
 
-inline std::uint64_t bits_of(double x) { return std::bit_cast<std::uint64_t>(x); }
-inline double from_bits(std::uint64_t u) { return std::bit_cast<double>(u); }
+inline std::uint64_t bits_of(double x) {
+  return std::bit_cast<std::uint64_t>(x);
+}
+inline double from_bits(std::uint64_t u) {
+  return std::bit_cast<double>(u);
+}
 
 double overflow_result(double x, const Format& f, Overflow mode) {
   if (mode == Overflow::saturate) return std::copysign(f.max_finite, x);
@@ -112,7 +126,9 @@ double overflow_result(double x, const Format& f, Overflow mode) {
 
 }  // namespace
 
-const std::vector<Format>& all_formats() { return table(); }
+const std::vector<Format>& all_formats() {
+  return table();
+}
 
 const Format& format(FormatId id) {
   for (const auto& f : table())
@@ -142,8 +158,9 @@ const Format& find_format(std::string_view name, std::string_view what) {
       best_id = a.id;
     }
   }
-  throw InputError(std::string(what) + ": unknown format \"" + std::string(name) + "\"; did you mean \"" +
-                   std::string(format(best_id).name) + "\"? (known: " + format_names() + ")");
+  throw InputError(std::string(what) + ": unknown format \"" + std::string(name) +
+                   "\"; did you mean \"" + std::string(format(best_id).name) +
+                   "\"? (known: " + format_names() + ")");
 }
 
 double round_to(double x, const Format& f, Overflow mode) {
@@ -166,7 +183,8 @@ float round_to(float x, const Format& f, Overflow mode) {
   switch (f.id) {
     case FormatId::fp64:
     case FormatId::fp32:
-      if (std::isinf(x) && mode == Overflow::saturate) return std::copysign(std::numeric_limits<float>::max(), x);
+      if (std::isinf(x) && mode == Overflow::saturate)
+        return std::copysign(std::numeric_limits<float>::max(), x);
       return x;
     case FormatId::fp16: {
       const float r = static_cast<float>(Eigen::half(x));
@@ -185,12 +203,14 @@ float round_to(float x, const Format& f, Overflow mode) {
   }
 }
 
-// GCC 12 reports its own _mm512_undefined_* placeholders inside the conversion intrinsics as uninitialized.
+// GCC 12 reports its own _mm512_undefined_* placeholders inside the conversion intrinsics as
+// uninitialized.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 void round_array(std::span<const float> in, std::span<float> out, const Format& f, Overflow mode) {
-  if (out.size() < in.size()) throw std::invalid_argument("fp::round_array: output shorter than input");
+  if (out.size() < in.size())
+    throw std::invalid_argument("fp::round_array: output shorter than input");
   const std::size_t n = in.size();
   std::size_t i = 0;
   if (f.id == FormatId::fp16) {
@@ -216,7 +236,8 @@ void round_array(std::span<const float> in, std::span<float> out, const Format& 
     return;
   }
   if (f.id == FormatId::bf16) {
-    // Same rounding as Eigen::bfloat16 (ties to even on the fp32 bits), written so the compiler vectorizes it.
+    // Same rounding as Eigen::bfloat16 (ties to even on the fp32 bits), written so the compiler
+    // vectorizes it.
     for (; i < n; ++i) {
       std::uint32_t u = std::bit_cast<std::uint32_t>(in[i]);
       const bool nan = (u & 0x7FFFFFFFu) > 0x7F800000u;
@@ -265,7 +286,8 @@ std::uint64_t encode(double x, const Format& f, Overflow mode) {
 double decode(std::uint64_t bits, const Format& f) {
   bits &= f.bit_mask();
   if (f.id == FormatId::fp64) return from_bits(bits);
-  if (f.id == FormatId::fp32) return static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(bits)));
+  if (f.id == FormatId::fp32)
+    return static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(bits)));
   const int p = f.mantissa_bits;
   const bool neg = (bits & f.sign_mask()) != 0;
   const std::uint64_t all_ones = (std::uint64_t{1} << f.exponent_bits) - 1;
@@ -274,7 +296,8 @@ double decode(std::uint64_t bits, const Format& f) {
   if (field == all_ones) {
     const bool nan = f.has_infinity ? mant != 0 : mant == (std::uint64_t{1} << p) - 1;
     if (f.has_infinity && mant == 0)
-      return neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+      return neg ? -std::numeric_limits<double>::infinity()
+                 : std::numeric_limits<double>::infinity();
     if (nan) {
       std::uint64_t u = 0x7FF8000000000000ull | (f.has_infinity ? (mant << (52 - p)) : 0);
       if (neg) u |= 0x8000000000000000ull;
@@ -289,11 +312,16 @@ double decode(std::uint64_t bits, const Format& f) {
 
 std::string_view to_string(ValueClass c) {
   switch (c) {
-    case ValueClass::zero: return "zero";
-    case ValueClass::subnormal: return "subnormal";
-    case ValueClass::normal: return "normal";
-    case ValueClass::infinity: return "infinity";
-    case ValueClass::nan: return "nan";
+    case ValueClass::zero:
+      return "zero";
+    case ValueClass::subnormal:
+      return "subnormal";
+    case ValueClass::normal:
+      return "normal";
+    case ValueClass::infinity:
+      return "infinity";
+    case ValueClass::nan:
+      return "nan";
   }
   return "?";
 }
@@ -305,7 +333,9 @@ ValueClass classify_value(double v, const Format& f) {
   return std::fabs(v) < f.min_normal ? ValueClass::subnormal : ValueClass::normal;
 }
 
-ValueClass classify_bits(std::uint64_t bits, const Format& f) { return classify_value(decode(bits, f), f); }
+ValueClass classify_bits(std::uint64_t bits, const Format& f) {
+  return classify_value(decode(bits, f), f);
+}
 
 double next_up(double v, const Format& f) {
   if (std::isnan(v)) return v;
@@ -319,7 +349,9 @@ double next_up(double v, const Format& f) {
   return v > 0 ? decode(b + 1, f) : decode(b - 1, f);
 }
 
-double next_down(double v, const Format& f) { return -next_up(-v, f); }
+double next_down(double v, const Format& f) {
+  return -next_up(-v, f);
+}
 
 double ulp(double v, const Format& f) {
   const double a = std::fabs(v);
@@ -331,7 +363,8 @@ double ulp(double v, const Format& f) {
 double parse_value(std::string_view text, std::string_view what) {
   std::string s(text);
   auto bad = [&]() {
-    return InputError(std::string(what) + ": expected a number (decimal, hex float 0x1.8p-3, inf or nan), found \"" +
+    return InputError(std::string(what) +
+                      ": expected a number (decimal, hex float 0x1.8p-3, inf or nan), found \"" +
                       s + "\"");
   };
   if (s.empty() || std::isspace(static_cast<unsigned char>(s.front()))) throw bad();

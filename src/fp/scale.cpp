@@ -21,15 +21,18 @@ void ScaleOptions::validate() const {
   if (format == nullptr) throw UsageError("--format: required");
   if (!(std::isfinite(initial) && initial > 0))
     throw InputError("--initial: must be finite and > 0, got " + g17(initial));
-  if (!(std::isfinite(growth) && growth >= 1)) throw InputError("--growth: must be finite and >= 1, got " + g17(growth));
-  if (!(backoff > 0 && backoff <= 1)) throw InputError("--backoff: must be in (0, 1], got " + g17(backoff));
+  if (!(std::isfinite(growth) && growth >= 1))
+    throw InputError("--growth: must be finite and >= 1, got " + g17(growth));
+  if (!(backoff > 0 && backoff <= 1))
+    throw InputError("--backoff: must be in (0, 1], got " + g17(backoff));
   if (interval < 1) throw InputError("--interval: must be >= 1, got " + std::to_string(interval));
   if (!(std::isfinite(min_scale) && min_scale >= 0))
     throw InputError("--min-scale: must be finite and >= 0, got " + g17(min_scale));
   if (!(std::isfinite(max_scale) && max_scale >= 0))
     throw InputError("--max-scale: must be finite and >= 0, got " + g17(max_scale));
   if (max_scale > 0 && min_scale > max_scale)
-    throw InputError("--min-scale: must not exceed --max-scale, got " + g17(min_scale) + " > " + g17(max_scale));
+    throw InputError("--min-scale: must not exceed --max-scale, got " + g17(min_scale) + " > " +
+                     g17(max_scale));
 }
 
 ScaleSimulator::ScaleSimulator(const ScaleOptions& options, std::size_t max_events)

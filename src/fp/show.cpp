@@ -56,7 +56,8 @@ bool parse_decimal_exact(std::string_view s, cpp_rational& out) {
     }
     return false;  // leave huge exponents to strtod (result: inf or 0)
   }
-  cpp_int p = boost::multiprecision::pow(cpp_int(10), static_cast<unsigned>(scale < 0 ? -scale : scale));
+  cpp_int p =
+      boost::multiprecision::pow(cpp_int(10), static_cast<unsigned>(scale < 0 ? -scale : scale));
   out = scale < 0 ? cpp_rational(mant, p) : cpp_rational(mant * p);
   if (neg) out = -out;
   return true;
@@ -71,10 +72,12 @@ std::string binary(std::uint64_t v, int width) {
 void fill_fields(ShowResult& r, const Format& f) {
   const int p = f.mantissa_bits;
   r.sign_field = binary(r.bits >> (f.bits - 1), 1);
-  r.exponent_field = binary((r.bits >> p) & ((std::uint64_t{1} << f.exponent_bits) - 1), f.exponent_bits);
+  r.exponent_field =
+      binary((r.bits >> p) & ((std::uint64_t{1} << f.exponent_bits) - 1), f.exponent_bits);
   r.mantissa_field = binary(r.bits & ((std::uint64_t{1} << p) - 1), p);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", (f.bits + 3) / 4, static_cast<unsigned long long>(r.bits));
+  std::snprintf(buf, sizeof buf, "0x%0*llx", (f.bits + 3) / 4,
+                static_cast<unsigned long long>(r.bits));
   r.hex = buf;
   const auto field = static_cast<int>((r.bits >> p) & ((std::uint64_t{1} << f.exponent_bits) - 1));
   r.exponent = field == 0 ? f.emin : field - f.bias;
@@ -106,7 +109,8 @@ std::string exact_decimal(double v) {
   if (E >= 0) {
     s = (cpp_int(M) << E).str();
   } else {
-    const cpp_int d = cpp_int(M) * boost::multiprecision::pow(cpp_int(5), static_cast<unsigned>(-E));
+    const cpp_int d =
+        cpp_int(M) * boost::multiprecision::pow(cpp_int(5), static_cast<unsigned>(-E));
     std::string digits = d.str();
     const auto frac = static_cast<std::size_t>(-E);
     if (digits.size() <= frac) digits.insert(0, frac - digits.size() + 1, '0');
@@ -115,7 +119,8 @@ std::string exact_decimal(double v) {
   return v < 0 ? "-" + s : s;
 }
 
-ShowResult show_value(std::string_view text, const Format& f, Overflow mode, std::string_view what) {
+ShowResult show_value(std::string_view text, const Format& f, Overflow mode,
+                      std::string_view what) {
   ShowResult r;
   r.input = std::string(text);
   const double d = parse_value(text, what);
@@ -125,28 +130,39 @@ ShowResult show_value(std::string_view text, const Format& f, Overflow mode, std
   if (!exact && std::isfinite(d)) q = cpp_rational(d);  // hex floats are exact doubles
   double stored = round_to(d, f, mode);
   if (std::isfinite(d)) {
-    // Double rounding guard: the double nearest the input may sit exactly on a rounding boundary of F.
+    // Double rounding guard: the double nearest the input may sit exactly on a rounding boundary of
+    // F.
     const double up = std::nextafter(d, INFINITY), dn = std::nextafter(d, -INFINITY);
     const double rup = round_to(up, f, mode), rdn = round_to(dn, f, mode);
     const bool boundary = !(rup == rdn || (std::isnan(rup) && std::isnan(rdn)));
     if (boundary && exact) {
       const cpp_rational qd(d);
-      if (q > qd) stored = rup;
-      else if (q < qd) stored = rdn;
+      if (q > qd)
+        stored = rup;
+      else if (q < qd)
+        stored = rdn;
     }
   }
   r.stored = stored;
   r.bits = encode(stored, f, mode);
   fill_fields(r, f);
   const double unsat = std::isfinite(d) ? round_to(d, f, Overflow::infinity) : d;
-  if (std::isnan(d)) r.outcome = "nan";
-  else if (std::isinf(d)) r.outcome = mode == Overflow::saturate ? "saturated (inf input)" : (f.has_infinity ? "inf" : "nan (no inf in format)");
+  if (std::isnan(d))
+    r.outcome = "nan";
+  else if (std::isinf(d))
+    r.outcome = mode == Overflow::saturate ? "saturated (inf input)"
+                                           : (f.has_infinity ? "inf" : "nan (no inf in format)");
   else if (!std::isfinite(unsat) || std::fabs(unsat) > f.max_finite)
-    r.outcome = mode == Overflow::saturate ? "saturated" : (f.has_infinity ? "overflowed" : "overflowed to nan");
-  else if (stored == 0 && q != 0) r.outcome = "underflowed to zero";
-  else if (stored != 0 && std::fabs(stored) < f.min_normal && cpp_rational(stored) != q) r.outcome = "became subnormal";
-  else if (cpp_rational(stored) != q) r.outcome = "rounded";
-  else r.outcome = "exact";
+    r.outcome = mode == Overflow::saturate ? "saturated"
+                                           : (f.has_infinity ? "overflowed" : "overflowed to nan");
+  else if (stored == 0 && q != 0)
+    r.outcome = "underflowed to zero";
+  else if (stored != 0 && std::fabs(stored) < f.min_normal && cpp_rational(stored) != q)
+    r.outcome = "became subnormal";
+  else if (cpp_rational(stored) != q)
+    r.outcome = "rounded";
+  else
+    r.outcome = "exact";
   if (std::isfinite(stored) && std::isfinite(d)) {
     r.has_error = true;
     const cpp_rational err = cpp_rational(stored) - q;
@@ -165,22 +181,29 @@ ShowResult show_bits(std::string_view pattern, const Format& f, std::string_view
   };
   std::size_t i = 0;
   int base = 10;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) base = 16, i = 2;
-  else if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) base = 2, i = 2;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    base = 16, i = 2;
+  else if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+    base = 2, i = 2;
   if (i >= s.size()) throw bad("expected a bit pattern (0x3c00, 0b0011110000000000 or decimal)");
   for (; i < s.size(); ++i) {
     const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
     int dgt;
     if (c == '_' || c == '\'') continue;
-    if (c >= '0' && c <= '9') dgt = c - '0';
-    else if (c >= 'a' && c <= 'f') dgt = c - 'a' + 10;
-    else dgt = 99;
+    if (c >= '0' && c <= '9')
+      dgt = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      dgt = c - 'a' + 10;
+    else
+      dgt = 99;
     if (dgt >= base) throw bad("expected a bit pattern (0x3c00, 0b0011110000000000 or decimal)");
-    if (v > (std::numeric_limits<std::uint64_t>::max() - static_cast<unsigned>(dgt)) / static_cast<unsigned>(base))
+    if (v > (std::numeric_limits<std::uint64_t>::max() - static_cast<unsigned>(dgt)) /
+                static_cast<unsigned>(base))
       throw bad("does not fit in " + std::to_string(f.bits) + " bits");
     v = v * static_cast<unsigned>(base) + static_cast<unsigned>(dgt);
   }
-  if ((v & ~f.bit_mask()) != 0) throw bad("does not fit in " + std::to_string(f.bits) + " bits of " + std::string(f.name));
+  if ((v & ~f.bit_mask()) != 0)
+    throw bad("does not fit in " + std::to_string(f.bits) + " bits of " + std::string(f.name));
   ShowResult r;
   r.input = s;
   r.from_bits = true;

@@ -69,7 +69,9 @@ void Summer::add(double x) {
     return;
   }
   const double xf = rf(x);
-  if (!std::isfinite(xf) || std::fabs(xf) > f_.max_finite) {  // overflow to inf/NaN: excluded (saturating mode clamps and keeps it)
+  if (!std::isfinite(xf) ||
+      std::fabs(xf) >
+          f_.max_finite) {  // overflow to inf/NaN: excluded (saturating mode clamps and keeps it)
     ++r_.inputs_overflowed;
     return;
   }
@@ -79,7 +81,8 @@ void Summer::add(double x) {
   exact_f_.add(xf);
   // naive
   const double before = naive_;
-  naive_ = rf(naive_ + xf);  // exact in double for the small formats; correctly rounded for fp32/fp64
+  naive_ =
+      rf(naive_ + xf);  // exact in double for the small formats; correctly rounded for fp32/fp64
   if (naive_ == before && xf != 0.0) {
     ++r_.naive_lost_additions;
     if (!r_.naive_first_lost) {
@@ -142,7 +145,8 @@ SumResult Summer::finish() const {
   auto method = [&](const char* name, double v) {
     SumMethod m{name, v, 0, 0, 0};
     m.error = std::isfinite(v) ? -exact_f_.minus(v) : v;  // value - exact, exactly then rounded
-    m.relative_error = r.exact_sum != 0 ? std::fabs(m.error) / std::fabs(r.exact_sum) : std::fabs(m.error);
+    m.relative_error =
+        r.exact_sum != 0 ? std::fabs(m.error) / std::fabs(r.exact_sum) : std::fabs(m.error);
     m.ulps = std::fabs(m.error) / u;
     return m;
   };

@@ -32,8 +32,10 @@ double smallest_surviving_update(double w, const Format& f, int sign) {
   // step down while a smaller value still survives, then up until it survives
   for (int i = 0; i < 4 && u > f.min_subnormal; ++i) {
     const double smaller = next_down(u, f);
-    if (round_to(w + sign * smaller, f) != w) u = smaller;
-    else break;
+    if (round_to(w + sign * smaller, f) != w)
+      u = smaller;
+    else
+      break;
   }
   while (round_to(w + sign * u, f) == w) u = next_up(u, f);
   return u;

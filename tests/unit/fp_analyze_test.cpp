@@ -29,9 +29,12 @@ std::vector<float> mixed_floats(std::size_t n, unsigned seed) {
   std::vector<float> xs(n);
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t r = rng();
-    if (i % 97 == 0) xs[i] = std::bit_cast<float>(r);  // any pattern: NaN, inf, float subnormals
-    else if (i % 31 == 0) xs[i] = 0.0f;
-    else xs[i] = static_cast<float>((r & 1 ? -1 : 1) * std::exp2(ue(rng)));
+    if (i % 97 == 0)
+      xs[i] = std::bit_cast<float>(r);  // any pattern: NaN, inf, float subnormals
+    else if (i % 31 == 0)
+      xs[i] = 0.0f;
+    else
+      xs[i] = static_cast<float>((r & 1 ? -1 : 1) * std::exp2(ue(rng)));
   }
   return xs;
 }
@@ -59,8 +62,9 @@ void require_same_counts(const AnalyzeStats& a, const AnalyzeStats& b) {
 }  // namespace
 
 TEST_CASE("analyze_counts_each_outcome_of_hand_checked_fp16_inputs", "[fp]") {
-  const std::vector<double> xs = {1e5,  65520, -65520, 65504, 1e-8, 1e-6, 0.1, 0.0, -0.0,
-                                  NAN,  INFINITY, -INFINITY, 1.0, 3.0517578125e-05 /* 2^-15 */};
+  const std::vector<double> xs = {
+      1e5, 65520, -65520, 65504,    1e-8,      1e-6, 0.1,
+      0.0, -0.0,  NAN,    INFINITY, -INFINITY, 1.0,  3.0517578125e-05 /* 2^-15 */};
   const auto r = analyze_values(xs, opts(FormatId::fp16));
   const auto& s = r.stats;
   CHECK(s.count == 14);
@@ -68,8 +72,8 @@ TEST_CASE("analyze_counts_each_outcome_of_hand_checked_fp16_inputs", "[fp]") {
   CHECK(s.pos_inf == 1);
   CHECK(s.neg_inf == 1);
   CHECK(s.zero == 2);
-  CHECK(s.overflow == 3);         // 1e5, +-65520
-  CHECK(s.flushed_to_zero == 1);  // 1e-8 < 2^-25
+  CHECK(s.overflow == 3);          // 1e5, +-65520
+  CHECK(s.flushed_to_zero == 1);   // 1e-8 < 2^-25
   CHECK(s.became_subnormal == 2);  // 1e-6 and 2^-15
   CHECK(s.exact_nonzero == 3);     // 65504, 1, 2^-15
   CHECK(s.rounded == 3 + 3);       // overflows + 1e-8, 1e-6, 0.1
@@ -107,7 +111,8 @@ TEST_CASE("analyze_percentiles_bound_the_sorted_relative_errors_within_a_bin", "
   }
   std::sort(rel.begin(), rel.end());
   for (const auto& p : r.percentiles) {
-    const auto idx = static_cast<std::size_t>(std::ceil(p.p / 100 * static_cast<double>(rel.size()))) - 1;
+    const auto idx =
+        static_cast<std::size_t>(std::ceil(p.p / 100 * static_cast<double>(rel.size()))) - 1;
     const double truth = static_cast<double>(rel[idx]);
     CHECK(p.value >= truth * (1 - 1e-6));
     CHECK(p.value <= truth * (1 + 1.0 / 64) + 1e-300);
@@ -141,7 +146,8 @@ TEST_CASE("analyze_raw_file_in_two_threads_matches_in_memory_analysis", "[fp]") 
   const auto path = std::filesystem::temp_directory_path() / "numkit_fp_analyze_test.f32";
   {
     std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(xs.data()), static_cast<std::streamsize>(xs.size() * 4));
+    out.write(reinterpret_cast<const char*>(xs.data()),
+              static_cast<std::streamsize>(xs.size() * 4));
   }
   auto o = opts(FormatId::fp16);
   double last_progress = 0;

@@ -1,5 +1,6 @@
-// Conversions to every format checked bit for bit against an independent reference: the sorted table of all
-// representable values (decoded by the textbook formula) and an explicit nearest/ties-to-even choice.
+// Conversions to every format checked bit for bit against an independent reference: the sorted
+// table of all representable values (decoded by the textbook formula) and an explicit
+// nearest/ties-to-even choice.
 #include <Eigen/Core>
 #include <algorithm>
 #include <bit>
@@ -18,7 +19,8 @@ using namespace numkit::fp;
 namespace {
 
 #if defined(__SANITIZE_ADDRESS__) || !defined(__OPTIMIZE__)
-constexpr std::size_t kRandomInputs = 1'000'000;  // sanitizer / unoptimized builds: keep the test fast
+constexpr std::size_t kRandomInputs =
+    1'000'000;  // sanitizer / unoptimized builds: keep the test fast
 #else
 constexpr std::size_t kRandomInputs = 10'000'000;
 #endif
@@ -44,7 +46,8 @@ double ref_decode(std::uint64_t b, int ebits, int mbits, bool ieee_specials) {
 struct Reference {
   int ebits, mbits;
   bool ieee;
-  std::vector<double> values;        // all finite non-negative values, ascending, plus one virtual value above
+  std::vector<double>
+      values;  // all finite non-negative values, ascending, plus one virtual value above
   std::vector<std::uint64_t> codes;  // their patterns (the virtual one: the pattern it would have)
   double max_finite;
 
@@ -58,7 +61,8 @@ struct Reference {
       }
     }
     max_finite = values.back();
-    // The next value of the grid above the largest finite one (exponent unbounded): overflow if chosen.
+    // The next value of the grid above the largest finite one (exponent unbounded): overflow if
+    // chosen.
     const std::uint64_t next_code = codes.back() + 1;
     const int bias = (1 << (e - 1)) - 1;
     const double ulp_top = std::ldexp(1.0, static_cast<int>(codes.back() >> m) - bias - m);
@@ -93,15 +97,18 @@ struct Reference {
       if (r > max_finite) r = INFINITY;
     }
     if (std::isinf(r)) {
-      if (mode == Overflow::saturate) r = max_finite;
-      else if (!ieee) r = NAN;
+      if (mode == Overflow::saturate)
+        r = max_finite;
+      else if (!ieee)
+        r = NAN;
     }
     return std::copysign(r, x);
   }
 };
 
 bool same(double a, double b) {
-  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b) && std::signbit(a) == std::signbit(b);
+  if (std::isnan(a) || std::isnan(b))
+    return std::isnan(a) && std::isnan(b) && std::signbit(a) == std::signbit(b);
   return a == b && std::signbit(a) == std::signbit(b);
 }
 
@@ -113,12 +120,15 @@ std::vector<float> random_floats(std::size_t n, const Reference& ref, std::uint6
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t r = rng();
     if (i % 4 == 0) {
-      xs[i] = std::bit_cast<float>(static_cast<std::uint32_t>(r));  // any pattern, incl. NaN, inf, subnormals
+      xs[i] = std::bit_cast<float>(
+          static_cast<std::uint32_t>(r));  // any pattern, incl. NaN, inf, subnormals
     } else {
-      // log-uniform magnitude over the format's range, random low bits so ties and near-ties occur too
+      // log-uniform magnitude over the format's range, random low bits so ties and near-ties occur
+      // too
       float v = static_cast<float>(std::exp2(ue(rng)));
       std::uint32_t u = std::bit_cast<std::uint32_t>(v);
-      if (i % 4 == 2) u &= ~((std::uint32_t{1} << (23 - ref.mbits - 1)) - 1);  // exactly representable or a tie
+      if (i % 4 == 2)
+        u &= ~((std::uint32_t{1} << (23 - ref.mbits - 1)) - 1);  // exactly representable or a tie
       if (r & 1) u |= 0x80000000u;
       xs[i] = std::bit_cast<float>(u);
     }
@@ -134,12 +144,14 @@ void check_random(const Format& f, const Reference& ref, std::size_t n, Overflow
   for (std::size_t i = 0; i < xs.size(); ++i) {
     const double want = ref.round(xs[i], mode);
     if (!same(round_to(xs[i], f, mode), want) && bad_scalar++ < 3)
-      FAIL_CHECK(f.name << " float path: x=" << xs[i] << " got " << round_to(xs[i], f, mode) << " want " << want);
+      FAIL_CHECK(f.name << " float path: x=" << xs[i] << " got " << round_to(xs[i], f, mode)
+                        << " want " << want);
     if (!same(round_to(static_cast<double>(xs[i]), f, mode), want) && bad_double++ < 3)
       FAIL_CHECK(f.name << " double path: x=" << xs[i] << " want " << want);
     if (!same(batch[i], want) && bad_batch++ < 3)
       FAIL_CHECK(f.name << " batch path: x=" << xs[i] << " got " << batch[i] << " want " << want);
-    if (i % 16 == 0 && !std::isnan(want) && !same(decode(encode(xs[i], f, mode), f), want) && bad_encode++ < 3)
+    if (i % 16 == 0 && !std::isnan(want) && !same(decode(encode(xs[i], f, mode), f), want) &&
+        bad_encode++ < 3)
       FAIL_CHECK(f.name << " encode/decode: x=" << xs[i]);
   }
   CHECK(bad_scalar == 0);
@@ -155,13 +167,15 @@ void check_boundaries(const Format& f, const Reference& ref, Overflow mode) {
     for (double s : {x, -x}) {
       const double want = ref.round(s, mode);
       if (!same(round_to(s, f, mode), want) && bad++ < 5)
-        FAIL_CHECK(f.name << " boundary x=" << s << " got " << round_to(s, f, mode) << " want " << want);
+        FAIL_CHECK(f.name << " boundary x=" << s << " got " << round_to(s, f, mode) << " want "
+                          << want);
       const float sf = static_cast<float>(s);
       if (static_cast<double>(sf) == s) {
         float out[1];
         round_array(std::span<const float>(&sf, 1), out, f, mode);
         if (!same(out[0], want) && bad++ < 5) FAIL_CHECK(f.name << " boundary batch x=" << s);
-        if (!same(round_to(sf, f, mode), want) && bad++ < 5) FAIL_CHECK(f.name << " boundary float x=" << s);
+        if (!same(round_to(sf, f, mode), want) && bad++ < 5)
+          FAIL_CHECK(f.name << " boundary float x=" << s);
       }
     }
   };
@@ -198,7 +212,8 @@ TEST_CASE("fp16_all_65536_patterns_round_trip", "[fp]") {
     if (std::isnan(v)) {
       // NaN: the payload survives and the result is quiet (F16C and IEEE 754 quieting rule)
       CHECK(back == (b | 0x0200u));
-      CHECK((eig & 0x7FFFu) > 0x7C00u);  // Eigen::half keeps NaN a NaN (it may canonicalize the payload)
+      CHECK((eig & 0x7FFFu) >
+            0x7C00u);  // Eigen::half keeps NaN a NaN (it may canonicalize the payload)
       CHECK((eig & 0x8000u) == (b & 0x8000u));
       CHECK(std::isnan(batch_out[0]));
     } else {
@@ -262,13 +277,15 @@ TEST_CASE("fp8_tables_match_ocp_spec_exhaustively", "[fp]") {
   CHECK(std::isnan(round_to(INFINITY, e4)));
   CHECK(round_to(-INFINITY, e4, Overflow::saturate) == -448);
   CHECK(encode(NAN, e4) == 0x7F);
-  CHECK(round_to(61440.0, e5) == INFINITY);  // tie between 57344 and 65536 -> odd/even: 65536 even -> overflow
+  CHECK(round_to(61440.0, e5) ==
+        INFINITY);  // tie between 57344 and 65536 -> odd/even: 65536 even -> overflow
   CHECK(round_to(61439.0, e5) == 57344);
   CHECK(round_to(1e6, e5, Overflow::saturate) == 57344);
 }
 
 TEST_CASE("conversions_from_fp32_match_reference_rounding_for_random_inputs", "[fp]") {
-  const Reference r16(5, 10, true), rbf(8, 7, true), rtf(8, 10, true), re5(5, 2, true), re4(4, 3, false);
+  const Reference r16(5, 10, true), rbf(8, 7, true), rtf(8, 10, true), re5(5, 2, true),
+      re4(4, 3, false);
   check_random(format(FormatId::fp16), r16, kRandomInputs, Overflow::infinity);
   check_random(format(FormatId::fp16), r16, kRandomInputs / 10, Overflow::saturate);
   check_random(format(FormatId::bf16), rbf, kRandomInputs / 5, Overflow::infinity);
@@ -301,12 +318,14 @@ TEST_CASE("fp16_overflow_edge_follows_round_to_nearest_even", "[fp]") {
   CHECK(round_to(std::ldexp(1.0, -25), f) == 0.0);  // half the smallest subnormal: tie to even zero
   CHECK(round_to(std::nextafter(std::ldexp(1.0, -25), 1.0), f) == std::ldexp(1.0, -24));
   CHECK(std::signbit(round_to(-1e-30, f)));  // underflow keeps the sign: -0
-  CHECK(round_to(std::ldexp(1023.5, -24), f) == std::ldexp(1.0, -14));  // largest subnormal + half -> min normal
+  CHECK(round_to(std::ldexp(1023.5, -24), f) ==
+        std::ldexp(1.0, -14));  // largest subnormal + half -> min normal
 }
 
 TEST_CASE("fp16_from_double_avoids_double_rounding_through_float", "[fp]") {
   const Format& f = format(FormatId::fp16);
-  // Just above the tie 1 + 2^-11: via float it becomes the tie and rounds down to 1; correctly it rounds up.
+  // Just above the tie 1 + 2^-11: via float it becomes the tie and rounds down to 1; correctly it
+  // rounds up.
   const double x = 1.0 + std::ldexp(1.0, -11) + std::ldexp(1.0, -40);
   CHECK(static_cast<double>(Eigen::half(x)) == 1.0);  // what Eigen's double constructor does
   CHECK(round_to(x, f) == 1.0 + std::ldexp(1.0, -10));

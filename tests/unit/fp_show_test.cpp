@@ -21,12 +21,15 @@ TEST_CASE("show_0.1_in_fp16_gives_exact_stored_value_and_exact_error", "[fp]") {
 }
 
 TEST_CASE("show_rounds_decimal_text_once_even_when_the_nearest_double_is_a_tie", "[fp]") {
-  // 1 + 2^-11 + 10^-30: the nearest double is the fp16 tie 1 + 2^-11 (which rounds to 1); the text rounds up.
-  const auto r = show_value("1.000488281250000000000000000001", format(FormatId::fp16), Overflow::infinity, "VALUE");
+  // 1 + 2^-11 + 10^-30: the nearest double is the fp16 tie 1 + 2^-11 (which rounds to 1); the text
+  // rounds up.
+  const auto r = show_value("1.000488281250000000000000000001", format(FormatId::fp16),
+                            Overflow::infinity, "VALUE");
   CHECK(r.stored == 1.0009765625);
   const auto t = show_value("1.00048828125", format(FormatId::fp16), Overflow::infinity, "VALUE");
   CHECK(t.stored == 1.0);
-  const auto b = show_value("1.000488281249999999999999999999", format(FormatId::fp16), Overflow::infinity, "VALUE");
+  const auto b = show_value("1.000488281249999999999999999999", format(FormatId::fp16),
+                            Overflow::infinity, "VALUE");
   CHECK(b.stored == 1.0);
 }
 
@@ -38,7 +41,8 @@ TEST_CASE("show_classifies_overflow_underflow_and_subnormal_outcomes", "[fp]") {
   CHECK(show_value("1e-8", h, Overflow::infinity, "V").outcome == "underflowed to zero");
   CHECK(show_value("1e-6", h, Overflow::infinity, "V").outcome == "became subnormal");
   CHECK(show_value("0x1.8p-3", h, Overflow::infinity, "V").outcome == "exact");
-  CHECK(show_value("500", format(FormatId::e4m3), Overflow::infinity, "V").outcome == "overflowed to nan");
+  CHECK(show_value("500", format(FormatId::e4m3), Overflow::infinity, "V").outcome ==
+        "overflowed to nan");
   CHECK(show_value("-0", h, Overflow::infinity, "V").hex == "0x8000");
 }
 
@@ -49,7 +53,8 @@ TEST_CASE("show_bits_decodes_patterns_and_rejects_oversized_ones", "[fp]") {
   CHECK(std::isnan(show_bits("0x7f", format(FormatId::e4m3), "--bits").stored));
   CHECK(show_bits("0b0000000000000001", format(FormatId::fp16), "--bits").stored_exact ==
         "0.000000059604644775390625");
-  CHECK_THROWS_WITH(show_bits("0x10000", format(FormatId::fp16), "--bits"), Catch::Contains("does not fit in 16 bits"));
+  CHECK_THROWS_WITH(show_bits("0x10000", format(FormatId::fp16), "--bits"),
+                    Catch::Contains("does not fit in 16 bits"));
   CHECK_THROWS_AS(show_bits("0xzz", format(FormatId::fp16), "--bits"), numkit::InputError);
 }
 

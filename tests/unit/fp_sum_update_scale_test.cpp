@@ -13,15 +13,19 @@ using namespace numkit::fp;
 using boost::multiprecision::cpp_rational;
 
 namespace {
-cpp_rational exact(double x) { return cpp_rational(x); }  // cpp_rational holds a double exactly
+cpp_rational exact(double x) {
+  return cpp_rational(x);
+}  // cpp_rational holds a double exactly
 double to_double_rounded(const cpp_rational& q) {
   // correctly rounded: candidate from the float conversion, then fix by exact comparison
   double d = static_cast<double>(q);
   for (int i = 0; i < 3; ++i) {
     const double up = std::nextafter(d, INFINITY), dn = std::nextafter(d, -INFINITY);
     const cpp_rational e = abs(q - exact(d));
-    if (abs(q - exact(up)) < e) d = up;
-    else if (abs(q - exact(dn)) < e) d = dn;
+    if (abs(q - exact(up)) < e)
+      d = up;
+    else if (abs(q - exact(dn)) < e)
+      d = dn;
   }
   return d;
 }
@@ -76,7 +80,8 @@ TEST_CASE("fp16_sum_methods_report_errors_against_the_exact_sum", "[fp]") {
 
 TEST_CASE("naive_stall_of_a_constant_addend_is_where_half_an_ulp_exceeds_it", "[fp]") {
   double v = 0;
-  // fp16, adding 1: the sum stalls at 2048 (ulp 2, 2048 + 1 is a tie to even 2048), after 2048 additions.
+  // fp16, adding 1: the sum stalls at 2048 (ulp 2, 2048 + 1 is a tie to even 2048), after 2048
+  // additions.
   const auto n = naive_stall_steps(1.0, format(FormatId::fp16), 100000, &v);
   REQUIRE(n);
   CHECK(*n == 2049);

@@ -1,4 +1,5 @@
-// Floating-point format descriptors and correctly rounded conversions (round to nearest, ties to even).
+// Floating-point format descriptors and correctly rounded conversions (round to nearest, ties to
+// even).
 #pragma once
 
 #include <cstdint>
@@ -10,8 +11,9 @@
 namespace numkit::fp {
 
 // How a finite value too large for the format is treated.
-//   infinity: IEEE 754 / OCP "non-saturating": overflow gives +-inf (NaN for fp8 e4m3fn, which has no inf).
-//   saturate: overflow and +-inf inputs give +-largest finite (OCP "saturating" mode). NaN stays NaN.
+//   infinity: IEEE 754 / OCP "non-saturating": overflow gives +-inf (NaN for fp8 e4m3fn, which has
+//   no inf). saturate: overflow and +-inf inputs give +-largest finite (OCP "saturating" mode). NaN
+//   stays NaN.
 enum class Overflow { infinity, saturate };
 
 enum class FormatId { fp64, fp32, tf32, fp16, bf16, e5m2, e4m3 };
@@ -34,29 +36,34 @@ struct Format {
   double epsilon;         // 2^-mantissa_bits: distance from 1 to the next larger value
   double unit_roundoff;   // epsilon / 2: bound on the relative rounding error in the normal range
   double decimal_digits;  // (mantissa_bits + 1) * log10(2)
-  std::uint64_t bit_mask() const { return bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1; }
+  std::uint64_t bit_mask() const {
+    return bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+  }
   std::uint64_t sign_mask() const { return std::uint64_t{1} << (bits - 1); }
 };
 
 const std::vector<Format>& all_formats();
 const Format& format(FormatId);
-// Accepts canonical names and aliases (float16, half, binary16, bfloat16, float32, single, double, fp8_e4m3,
-// e4m3fn, fp8-e5m2, ...), case-insensitively. Unknown names throw InputError naming the nearest known name.
+// Accepts canonical names and aliases (float16, half, binary16, bfloat16, float32, single, double,
+// fp8_e4m3, e4m3fn, fp8-e5m2, ...), case-insensitively. Unknown names throw InputError naming the
+// nearest known name.
 const Format& find_format(std::string_view name, std::string_view what = "--format");
 // The known names, comma separated, for help texts.
 std::string format_names();
 
-// Correctly rounded conversion of a double to the format (round to nearest, ties to even), returned as the
-// double holding the stored value. NaN -> NaN (sign kept); +-0 -> +-0; inf per Overflow.
+// Correctly rounded conversion of a double to the format (round to nearest, ties to even), returned
+// as the double holding the stored value. NaN -> NaN (sign kept); +-0 -> +-0; inf per Overflow.
 double round_to(double x, const Format& f, Overflow mode = Overflow::infinity);
 // Same as round_to for a float input (uses Eigen::half / Eigen::bfloat16 / F16C where they exist).
 float round_to(float x, const Format& f, Overflow mode = Overflow::infinity);
 
 // Batched conversion float -> format -> float (F16C/AVX-512 for fp16). out may alias in.
-void round_array(std::span<const float> in, std::span<float> out, const Format& f, Overflow mode = Overflow::infinity);
+void round_array(std::span<const float> in, std::span<float> out, const Format& f,
+                 Overflow mode = Overflow::infinity);
 
 // Bit patterns (the low f.bits bits of the integer).
-// encode: correctly rounded; NaN payload is kept in its top bits and made quiet (e4m3: the single NaN S.1111.111).
+// encode: correctly rounded; NaN payload is kept in its top bits and made quiet (e4m3: the single
+// NaN S.1111.111).
 std::uint64_t encode(double x, const Format& f, Overflow mode = Overflow::infinity);
 // decode: exact value of a pattern (NaN patterns give a quiet NaN carrying the payload).
 double decode(std::uint64_t bits, const Format& f);
@@ -67,8 +74,8 @@ ValueClass classify_bits(std::uint64_t bits, const Format& f);
 // Class of a value already representable in f (a result of round_to).
 ValueClass classify_value(double v, const Format& f);
 
-// Neighbours of a representable finite value: next toward +inf / -inf. Beyond the largest finite value
-// they return +-inf (also for e4m3, meaning "no finite neighbour").
+// Neighbours of a representable finite value: next toward +inf / -inf. Beyond the largest finite
+// value they return +-inf (also for e4m3, meaning "no finite neighbour").
 double next_up(double v, const Format& f);
 double next_down(double v, const Format& f);
 // Spacing of the format at |v|: the gap between |v| and the next larger representable magnitude

@@ -1,4 +1,5 @@
-// Dynamic loss scaling simulated over a stream of gradient steps (as torch.cuda.amp.GradScaler does).
+// Dynamic loss scaling simulated over a stream of gradient steps (as torch.cuda.amp.GradScaler
+// does).
 #pragma once
 
 #include <cstdint>
@@ -28,15 +29,16 @@ struct ScaleEvent {
 
 struct ScaleResult {
   std::uint64_t steps = 0, skipped = 0, values = 0;
-  std::uint64_t nonfinite_inputs = 0;       // NaN/inf gradients in the data (their steps are always skipped)
-  std::uint64_t underflowed = 0;            // nonzero gradients flushed to zero on applied steps
-  std::uint64_t became_subnormal = 0;       // ... stored as subnormals on applied steps
-  std::uint64_t applied_nonzero = 0;        // nonzero gradients on applied steps
+  std::uint64_t nonfinite_inputs =
+      0;                          // NaN/inf gradients in the data (their steps are always skipped)
+  std::uint64_t underflowed = 0;  // nonzero gradients flushed to zero on applied steps
+  std::uint64_t became_subnormal = 0;  // ... stored as subnormals on applied steps
+  std::uint64_t applied_nonzero = 0;   // nonzero gradients on applied steps
   std::uint64_t growths = 0, backoffs = 0;
-  std::uint64_t first_skip = 0;             // 0: none
+  std::uint64_t first_skip = 0;  // 0: none
   std::uint64_t longest_clean_run = 0;
   double final_scale = 0, min_scale_seen = 0, max_scale_seen = 0;
-  std::vector<ScaleEvent> events;  // at most max_events kept (the counts above are complete)
+  std::vector<ScaleEvent> events;   // at most max_events kept (the counts above are complete)
   std::vector<double> scale_trace;  // scale used at each step, decimated to at most 4096 points
   std::vector<std::uint64_t> trace_steps;
 };

@@ -12,7 +12,8 @@
 namespace numkit::fp {
 
 // Exact running sum of doubles (Shewchuk's non-overlapping partials, as in Python's math.fsum).
-// value() is the exact sum correctly rounded to double (ties to even). Memory: a few dozen partials.
+// value() is the exact sum correctly rounded to double (ties to even). Memory: a few dozen
+// partials.
 class ExactSum {
  public:
   void add(double x);
@@ -35,18 +36,20 @@ struct SumMethod {
 };
 
 struct SumResult {
-  std::uint64_t n = 0;               // finite values summed
-  std::uint64_t nan = 0, inf = 0;    // non-finite inputs: counted and excluded from every sum
-  std::uint64_t inputs_rounded = 0;  // inputs changed by rounding to F
+  std::uint64_t n = 0;                  // finite values summed
+  std::uint64_t nan = 0, inf = 0;       // non-finite inputs: counted and excluded from every sum
+  std::uint64_t inputs_rounded = 0;     // inputs changed by rounding to F
   std::uint64_t inputs_overflowed = 0;  // finite inputs beyond F's range: counted and excluded
   double exact_input_sum = 0;  // exact sum of the inputs as given (correctly rounded to double)
-  double exact_sum = 0;        // exact sum of the inputs rounded to F: the reference for every method
+  double exact_sum = 0;  // exact sum of the inputs rounded to F: the reference for every method
   double exact_in_format = 0;  // exact_sum rounded to F: the best any method can return
   std::vector<SumMethod> methods;
-  std::optional<std::uint64_t> naive_first_lost;  // 1-based index of the first nonzero addend absorbed entirely
+  std::optional<std::uint64_t>
+      naive_first_lost;  // 1-based index of the first nonzero addend absorbed entirely
   double naive_sum_at_first_lost = 0;
   std::uint64_t naive_lost_additions = 0;
-  std::uint64_t naive_last_change = 0;  // 1-based index of the last addend that changed the naive sum
+  std::uint64_t naive_last_change =
+      0;  // 1-based index of the last addend that changed the naive sum
   // For a constant addend equal to the mean (rounded to F): n at which the naive sum stops growing.
   std::optional<std::uint64_t> stall_n_for_mean;
   double stall_value_for_mean = 0;
@@ -75,6 +78,7 @@ class Summer {
 };
 
 // n at which s += m (in F, s starting at 0) stops changing; nullopt if not within max_steps.
-std::optional<std::uint64_t> naive_stall_steps(double m, const Format& f, std::uint64_t max_steps, double* stall_value);
+std::optional<std::uint64_t> naive_stall_steps(double m, const Format& f, std::uint64_t max_steps,
+                                               double* stall_value);
 
 }  // namespace numkit::fp

@@ -1,4 +1,5 @@
-// The lost-update problem: does w + u change w when stored in a format, and what an fp32 master copy changes.
+// The lost-update problem: does w + u change w when stored in a format, and what an fp32 master
+// copy changes.
 #pragma once
 
 #include <cstdint>
@@ -17,23 +18,24 @@ struct UpdateOptions {
 };
 
 struct UpdateResult {
-  double weight_stored = 0;  // w rounded to F
-  double update_stored = 0;  // u rounded to F
-  double result = 0;         // w + u rounded to F (both stored in F)
-  double effective_update = 0;  // result - weight_stored (exact)
-  bool lost = false;            // u != 0 but w did not change
-  double update_relative_error = 0;  // |effective - u_F| / |u_F|
+  double weight_stored = 0;                   // w rounded to F
+  double update_stored = 0;                   // u rounded to F
+  double result = 0;                          // w + u rounded to F (both stored in F)
+  double effective_update = 0;                // result - weight_stored (exact)
+  bool lost = false;                          // u != 0 but w did not change
+  double update_relative_error = 0;           // |effective - u_F| / |u_F|
   double half_gap_up = 0, half_gap_down = 0;  // half the distance to the neighbours of w in F
-  double smallest_up = 0;    // smallest positive F value u with w + u != w in F
-  double smallest_down = 0;  // smallest positive F value u with w - u != w in F
+  double smallest_up = 0;                     // smallest positive F value u with w + u != w in F
+  double smallest_down = 0;                   // smallest positive F value u with w - u != w in F
   // fp32 master weights: w and u held in fp32, the F copy rounded from the master
-  double master_weight = 0;    // fp32(w) + fp32(u) in fp32, after `steps` steps
-  double master_copy = 0;      // master_weight rounded to F (what the forward pass sees)
+  double master_weight = 0;  // fp32(w) + fp32(u) in fp32, after `steps` steps
+  double master_copy = 0;    // master_weight rounded to F (what the forward pass sees)
   // after `steps` repeated updates
   std::uint64_t steps = 1;
   double after_steps_in_format = 0;  // w updated in F each step
   double exact_after_steps = 0;      // w + steps * u (in double)
-  std::optional<std::uint64_t> steps_until_copy_changes;  // first step at which the F copy of the master moves
+  std::optional<std::uint64_t>
+      steps_until_copy_changes;  // first step at which the F copy of the master moves
 };
 
 UpdateResult analyze_update(const UpdateOptions& options);
@@ -44,9 +46,9 @@ double smallest_surviving_update(double w, const Format& f, int sign);
 struct UpdateBatch {
   std::uint64_t n = 0, nonfinite = 0;
   std::uint64_t zero_updates = 0;
-  std::uint64_t lost = 0;          // u_F != 0 and w unchanged in F
-  std::uint64_t partly_lost = 0;   // changed, but the applied update differs from u_F
-  std::uint64_t lost_fp32 = 0;     // lost even in an fp32 master copy
+  std::uint64_t lost = 0;         // u_F != 0 and w unchanged in F
+  std::uint64_t partly_lost = 0;  // changed, but the applied update differs from u_F
+  std::uint64_t lost_fp32 = 0;    // lost even in an fp32 master copy
   double max_update_rel_error = 0, sum_update_rel_error = 0;  // over nonzero, non-lost updates
   void add(double w, double u, const Format& f, Overflow mode);
 };

@@ -9,12 +9,13 @@
 
 namespace numkit::fp::detail {
 
-// Round a finite a > 0 to f's precision (nearest, ties to even) with an unbounded exponent above emin:
-// the caller compares the result with f.max_finite to detect overflow.
+// Round a finite a > 0 to f's precision (nearest, ties to even) with an unbounded exponent above
+// emin: the caller compares the result with f.max_finite to detect overflow.
 inline double round_magnitude(double a, const Format& f) {
   if (a < f.min_normal) {
-    // Subnormal range: multiples of min_subnormal. Adding c = min_subnormal * 2^52 makes the double addition
-    // round at exactly that quantum, ties to even; the subtraction is exact. (No -ffast-math: not folded.)
+    // Subnormal range: multiples of min_subnormal. Adding c = min_subnormal * 2^52 makes the double
+    // addition round at exactly that quantum, ties to even; the subtraction is exact. (No
+    // -ffast-math: not folded.)
     const double c = f.min_subnormal * 4503599627370496.0;
     const double t = a + c;
     return t - c;
