@@ -87,7 +87,7 @@ plot::Figure gradient_figure(const expr::Expression& f, const Eigen::VectorXd& x
   const auto& xs = fig.contour->xs;
   const auto& ys = fig.contour->ys;
   plot::Series field;
-  field.title = "gradient field (scaled)";
+  field.title = "gradient field";
   field.style = plot::Style::vectors;
   std::vector<Eigen::Vector2d> at, grads;
   double longest = 0;
@@ -117,7 +117,7 @@ plot::Figure gradient_figure(const expr::Expression& f, const Eigen::VectorXd& x
   const double arrow = 0.35 * (xs.back() - xs.front());
   if (g.norm() > 0) {
     plot::Series ga;
-    ga.title = "gradient (steepest ascent), |grad f| = " + io::shortest(g.norm());
+    ga.title = "grad f (steepest ascent), norm " + io::with_digits(g.norm(), 4);
     ga.style = plot::Style::vectors;
     ga.x = {p.x()};
     ga.y = {p.y()};
@@ -128,8 +128,8 @@ plot::Figure gradient_figure(const expr::Expression& f, const Eigen::VectorXd& x
   if (dir) {
     const Eigen::VectorXd u = *dir / dir->norm();
     plot::Series da;
-    da.title = "direction v = (" + io::shortest((*dir)(0)) + ", " + io::shortest((*dir)(1)) +
-               "), D_u f = " + io::shortest(g.dot(*dir) / dir->norm());
+    da.title = "v = (" + io::with_digits((*dir)(0), 4) + ", " + io::with_digits((*dir)(1), 4) +
+               "), D_u f = " + io::with_digits(g.dot(*dir) / dir->norm(), 6);
     da.style = plot::Style::vectors;
     da.x = {p.x()};
     da.y = {p.y()};
