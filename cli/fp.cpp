@@ -211,8 +211,9 @@ Json show_json(const fp::ShowResult& r, const fp::Format& f) {
   }
   if (std::isfinite(r.stored)) {
     j["ulp"] = r.ulp;
-    j["below"] = number(r.below);
-    j["above"] = number(r.above);
+    // e4m3 has no inf: beyond +-448 there is no neighbour at all
+    j["below"] = std::isinf(r.below) && !f.has_infinity ? Json("none") : number(r.below);
+    j["above"] = std::isinf(r.above) && !f.has_infinity ? Json("none") : number(r.above);
   }
   return j;
 }

@@ -241,7 +241,7 @@ int run_scale(const ScaleCli& o) {
   for (std::size_t i = 0; i < shown; ++i) {
     Json e = Json::object();
     e["step"] = r.events[i].step;
-    e["event"] = r.events[i].skipped ? "overflow: skipped, backoff" : "growth";
+    e["event"] = r.events[i].skipped ? "overflow: skipped" : "growth";
     e["scale_after"] = r.events[i].scale;
     ev.push_back(e);
   }

@@ -144,7 +144,8 @@ SumResult Summer::finish() const {
   const double u = ulp(std::isfinite(r.exact_in_format) ? r.exact_in_format : f_.max_finite, f_);
   auto method = [&](const char* name, double v) {
     SumMethod m{name, v, 0, 0, 0};
-    m.error = std::isfinite(v) ? -exact_f_.minus(v) : v;  // value - exact, exactly then rounded
+    m.error =
+        std::isfinite(v) ? 0.0 - exact_f_.minus(v) : v;  // value - exact, exactly then rounded
     m.relative_error =
         r.exact_sum != 0 ? std::fabs(m.error) / std::fabs(r.exact_sum) : std::fabs(m.error);
     m.ulps = std::fabs(m.error) / u;
