@@ -120,6 +120,20 @@ TEST_CASE("minimize_rosenbrock_converges_by_lbfgs_and_newton", "[e2e][calculus]"
   }
 }
 
+TEST_CASE("minimize_matches_the_quadratic_module_on_a_convex_quadratic", "[e2e][calculus]") {
+  const std::string f = "3*x^2+2*x*y+6*y^2-x+y";  // exact minimizer (7/34, -2/17)
+  const Json q = json_of({"quad", "minimize", "--expr", f});
+  for (const char* m : {"newton", "lbfgs", "cg"}) {
+    INFO(m);
+    const Json j = json_of({"minimize", f, "--x0", "0,0", "--method", m});
+    CHECK(j["status"] == "converged");
+    for (int i = 0; i < 2; ++i)
+      CHECK(std::abs(j["minimizer"][i].get<double>() - q["minimizer"][i].get<double>()) < 1e-9);
+    CHECK(std::abs(j["value"].get<double>() - q["minimum"].get<double>()) < 1e-15);
+  }
+  CHECK(std::abs(q["minimizer"][0].get<double>() - 7.0 / 34) < 1e-16);
+}
+
 TEST_CASE("minimize_reports_non_convergence_with_exit_1", "[e2e][calculus]") {
   const Json j = json_of({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0", "x=-1.2,y=1", "--method",
                           "gd", "--max-iter", "100"},

@@ -162,7 +162,9 @@ std::vector<Case> cases() {
 
 }  // namespace
 
-TEST_CASE("gradients_and_hessians_match_50_digit_references_for_31_expressions", "[expr]") {
+TEST_CASE(
+    "gradients_directional_derivatives_and_hessians_match_50_digit_references_for_31_expressions",
+    "[expr]") {
   int checked = 0;
   for (const Case& c : cases()) {
     INFO(c.text);
@@ -192,6 +194,28 @@ TEST_CASE("gradients_and_hessians_match_50_digit_references_for_31_expressions",
       INFO("d/d" << f.variables()[i]);
       CHECK(rel_err(g(static_cast<Eigen::Index>(i)), rg[i], gscale) < 1e-14);
       CHECK(g2(static_cast<Eigen::Index>(i)) == g(static_cast<Eigen::Index>(i)));
+    }
+    // directional derivative along the unit vector of v = (1, -2, 3, -4, ...): grad f . v / |v|
+    // against a 50-digit central difference along v/|v|
+    {
+      std::vector<M> u(c.at.size());
+      M norm2 = 0;
+      for (std::size_t i = 0; i < u.size(); ++i) {
+        u[i] = M(static_cast<int>(i + 1) * (i % 2 == 0 ? 1 : -1));
+        norm2 += u[i] * u[i];
+      }
+      Eigen::VectorXd v(static_cast<Eigen::Index>(u.size()));
+      for (std::size_t i = 0; i < u.size(); ++i)
+        v(static_cast<Eigen::Index>(i)) = static_cast<double>(u[i]);
+      const M un = sqrt(norm2), h("1e-15");
+      std::vector<M> p(c.at.begin(), c.at.end()), m(c.at.begin(), c.at.end());
+      for (std::size_t i = 0; i < u.size(); ++i) {
+        p[i] += h * u[i] / un;
+        m[i] -= h * u[i] / un;
+      }
+      const M want_dd = (c.f(p) - c.f(m)) / (2 * h);
+      INFO("directional derivative");
+      CHECK(rel_err(g.dot(v) / v.norm(), want_dd, gscale) < 1e-14);
     }
     const auto rh = ref_hessian(c.f, c.at);
     double hscale = 1;
