@@ -124,6 +124,7 @@ void describe_form(Json& d, io::Report& rep, const QuadForm& form) {
 }
 
 std::string point_text(const Eigen::VectorXd& x, const std::vector<std::string>& vars, int digits) {
+  if (x.size() > 10) return "the point above (--x-out FILE writes it)";
   std::string s = "(";
   for (Eigen::Index i = 0; i < x.size(); ++i) {
     if (i) s += ", ";
@@ -185,7 +186,7 @@ io::Report analysis_report(const QuadForm& form, const quad::Analysis& a, int di
   }
   if (a.lambda_min) d["smallest_eigenvalue"] = *a.lambda_min;
   if (a.lambda_max) d["largest_eigenvalue"] = *a.lambda_max;
-  if (!a.all_eigenvalues) {
+  if (!a.all_eigenvalues && !(a.lambda_min && a.lambda_max)) {
     if (a.largest_magnitude) d["largest_magnitude_eigenvalue"] = *a.largest_magnitude;
     if (a.smallest_magnitude) d["smallest_magnitude_eigenvalue"] = *a.smallest_magnitude;
   }
@@ -550,7 +551,9 @@ void setup_minimize(CLI::App* quad_cmd) {
   cmd->add_option("--rank-tol", o->rank_tol,
                   "relative rank tolerance for singular A (default n·ε); see quad analyze")
       ->type_name("TOL");
-  cmd->add_option("--threads", o->threads, "threads of the sparse CG kernel (default: all cores)")
+  cmd->add_option("--threads", o->threads,
+                  "threads of the sparse CG kernel (default: all cores for n >= 1e5 unless the "
+                  "1-minute load average already fills them, then 1; results do not depend on it)")
       ->type_name("N");
   cmd->add_option("--trace", o->trace,
                   "stream per-iteration rows (method, k, f, grad_norm, step) to FILE (.csv, or "
