@@ -369,8 +369,11 @@ void result_fields(Json& d, const quad::MinimizeResult& r, io::Report& rep, bool
   std::string xkey = "minimizer";
   if (r.status != quad::Status::converged)
     xkey = r.relative_residual <= 1e-8 ? "stationary_point" : "last_iterate";
-  put_vector(d, xkey, r.x, rep, omitted);
-  d[r.status == quad::Status::converged ? "minimum" : "f"] = r.f;
+  const bool direct = r.method == quad::Method::direct || r.method == quad::Method::newton;
+  if (!(direct && xkey == "last_iterate")) {  // a direct solve has no iterate to show
+    put_vector(d, xkey, r.x, rep, omitted);
+    d[r.status == quad::Status::converged ? "minimum" : "f"] = r.f;
+  }
   d["iterations"] = r.iterations;
   d["relative_residual"] = r.relative_residual;
   if (r.set_dimension > 0) d["set_dimension"] = r.set_dimension;
