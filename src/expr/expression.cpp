@@ -43,6 +43,9 @@ double Expression::gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) const 
   for (std::size_t i = 0; i < dimension(); ++i) seeds[i].v = xs[i];
   try {
     Jet r = evaluate(tree_, ops, std::span<const Jet>(seeds), work);
+    if (!r.g.allFinite())
+      throw OverflowError(text() + ": the gradient is not finite (overflow), at " +
+                          describe_point(xs));
     g = std::move(r.g);
     return r.v;
   } catch (const EvaluationFault& f) {
@@ -58,6 +61,9 @@ double Expression::hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::
   for (std::size_t i = 0; i < dimension(); ++i) seeds[i].v = xs[i];
   try {
     Jet r = evaluate(tree_, ops, std::span<const Jet>(seeds), work);
+    if (!r.g.allFinite() || !r.h.allFinite())
+      throw OverflowError(text() + ": the derivatives are not finite (overflow), at " +
+                          describe_point(xs));
     g = std::move(r.g);
     h = std::move(r.h);
     // symmetrize exactly (the propagation is symmetric up to rounding order)

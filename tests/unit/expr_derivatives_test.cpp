@@ -331,6 +331,9 @@ TEST_CASE("domain_errors_name_the_function_and_the_point", "[expr]") {
         "abs(x^2-y^2): not twice differentiable where its argument is 0, at x=0, y=0");
   CHECK(message("min(x,2*x)", {0}, 1).find("not differentiable") != std::string::npos);
   CHECK(message("max(x^2,x^2)", {0}, 2) == "no error");
+  CHECK(message("x^0.01", {5e-324}, 0) == "no error");
+  CHECK(message("x^0.01", {5e-324}, 1) ==
+        "x^0.01: the gradient is not finite (overflow), at x=5e-324");
 }
 
 TEST_CASE("points_parse_positionally_by_name_and_as_constant_expressions", "[expr]") {
