@@ -455,6 +455,7 @@ void setup_inverse(CLI::App* parent) {
 struct StallCli {
   std::string format = "fp16";
   std::string terms;
+  bool simulate = false;
   OutputOptions out;
 };
 
@@ -472,6 +473,10 @@ io::Report stall_report(const harmonic::Stall& s) {
   }
   d["predicted_n"] = s.predicted_n;
   d["h_at_predicted_n"] = s.predicted_value;
+  if (s.run_length_checked) {
+    d["run_length_stall_n"] = s.run_length_n;
+    d["run_length_stall_value"] = s.run_length_value;
+  }
   d["terms_compared"] = s.comparison.terms;
   const auto& c = s.comparison;
   Json rows = Json::array();
@@ -500,7 +505,10 @@ int run_stall(const StallCli& o) {
     if (t > 1'000'000'000) throw InputError("--terms: must be from 1 to 10^9, got " + o.terms);
     terms = t.convert_to<std::uint64_t>();
   }
-  return emit(stall_report(harmonic::stall(f, terms)), o.out);
+  if (o.simulate && f != harmonic::Format::fp64)
+    throw UsageError(
+        "--simulate: only with --format fp64 (the other formats are always simulated)");
+  return emit(stall_report(harmonic::stall(f, terms, o.simulate)), o.out);
 }
 
 void setup_stall(CLI::App* parent) {
@@ -515,12 +523,17 @@ void setup_stall(CLI::App* parent) {
                   "number of terms for the naive/pairwise/Kahan comparison (default: the stall "
                   "point; 10^7 for fp64; at most 10^9, below 2^24 for fp32)")
       ->type_name("N");
+  cmd->add_flag("--simulate", o->simulate,
+                "fp64: also run the exact run-length simulation (about a second): terms that round "
+                "to the same multiple of the sum's ulp are added in bulk");
   add_output_options(*cmd, o->out);
   cmd->footer(
       "Method: each term fl(1/k) and each partial sum is rounded to nearest even in the format\n"
       "(Eigen::half, Eigen::bfloat16, float); the stall is the first k whose term leaves the sum\n"
       "unchanged. fp64 would need about 2.8e14 additions, so it is predicted: the first n with\n"
-      "1/n <= ulp(H(n))/2, the rule that reproduces the simulated stalls within one term.\n\n"
+      "1/n <= ulp(H(n))/2, the rule that reproduces the simulated stalls within one term;\n"
+      "--simulate checks it exactly by run-length simulation (validated against the plain fp32\n"
+      "simulation).\n\n"
       "Examples:\n"
       "  numkit harmonic stall --format fp16\n"
       "  numkit harmonic stall --format bf16 --json\n"

@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <string>
@@ -77,6 +78,51 @@ void simulate(Stall& s) {
     sum = next;
   }
   throw std::logic_error("harmonic stall: no stall below 2^24");
+}
+
+// Exact naive summation in runs (see run_length_stall in the header). Within a run every term
+// t = fl(1/i) satisfies (j - 1/2) u < t < (j + 1/2) u for the sum's ulp u, so s + t rounds to
+// s + j u; the run is cut so that s + (j + 1) u stays below the top of the binade.
+template <class T, int P>
+RunLengthStall run_length(std::uint64_t k0) {
+  RunLengthStall out;
+  T s = 0;
+  std::uint64_t k = 1;
+  for (; k < k0; ++k) {
+    const T next = s + T(1) / T(k);
+    if (next == s) return {k, static_cast<double>(s), 0};
+    s = next;
+  }
+  for (;;) {
+    const T next = s + T(1) / T(k);  // one real step: handles ties and binade crossings
+    if (next == s) {
+      out.stall_n = k;
+      out.stall_value = static_cast<double>(s);
+      return out;
+    }
+    s = next;
+    ++k;
+    int e = 0;
+    std::frexp(s, &e);  // s in [2^(e-1), 2^e)
+    const T u = std::ldexp(T(1), e - P);
+    const T r = (T(1) / T(k)) / u;              // exact: scaling by a power of two
+    if (r - std::floor(r) == T(0.5)) continue;  // a tie: the next real step decides it
+    const T j = std::nearbyint(r);
+    if (j == 0) continue;
+    const T lo = (j - T(0.5)) * u;
+    std::uint64_t last = static_cast<std::uint64_t>(T(1) / lo);  // last i with fl(1/i) > lo
+    while (last >= k && !(T(1) / T(last) > lo)) --last;
+    while (T(1) / T(last + 1) > lo) ++last;
+    if (last < k) continue;
+    const T top = std::ldexp(T(1), e);
+    const auto room = static_cast<std::uint64_t>((top - s) / u);  // exact integer
+    const auto jj = static_cast<std::uint64_t>(j);
+    if (room / jj < 3) continue;
+    const std::uint64_t count = std::min<std::uint64_t>(last - k + 1, room / jj - 2);
+    s += static_cast<T>(static_cast<double>(count * jj)) * u;  // exact: a multiple of u below top
+    k += count;
+    ++out.runs;
+  }
 }
 
 // Smallest n with 1/n <= ulp(H(n))/2 = 2^(floor(log2 H(n)) - p): monotone in n, so bisect.
@@ -159,6 +205,20 @@ int significand_bits(Format f) {
   return 0;
 }
 
+RunLengthStall run_length_stall(Format format, std::uint64_t direct_terms) {
+  if (direct_terms < 1) direct_terms = 1;
+  switch (format) {
+    case Format::fp32:
+      return run_length<float, 24>(std::min<std::uint64_t>(direct_terms, 1u << 23));
+    case Format::fp64:
+      return run_length<double, 53>(direct_terms);
+    default:
+      break;
+  }
+  throw InputError("--format: the run-length simulation is for fp32 and fp64, got " +
+                   format_name(format));
+}
+
 SumComparison compare_sums(Format format, std::uint64_t terms) {
   if (terms < 1 || terms > 1'000'000'000)
     throw InputError("--terms: must be from 1 to 10^9, got " + std::to_string(terms));
@@ -177,7 +237,7 @@ SumComparison compare_sums(Format format, std::uint64_t terms) {
   return {};
 }
 
-Stall stall(Format format, std::uint64_t comparison_terms) {
+Stall stall(Format format, std::uint64_t comparison_terms, bool run_length) {
   Stall s;
   s.format = format;
   predict(s);
@@ -199,6 +259,19 @@ Stall stall(Format format, std::uint64_t comparison_terms) {
   s.simulated = format != Format::fp64;
   s.exact_at_stall = value(BigInt(s.stall_n), 1).value;
   s.reasoning = explain(s);
+  if (run_length && format == Format::fp64) {
+    const RunLengthStall r = run_length_stall(format);
+    s.run_length_checked = true;
+    s.run_length_n = r.stall_n;
+    s.run_length_value = r.stall_value;
+    std::ostringstream o;
+    o.precision(17);
+    o << " Checked by an exact run-length simulation (terms that round to the same multiple of the"
+      << " sum's ulp added in bulk, " << r.runs
+      << " runs): the sum stops changing at n = " << r.stall_n << " and sticks at " << r.stall_value
+      << ".";
+    s.reasoning += o.str();
+  }
   if (comparison_terms == 0) comparison_terms = s.simulated ? s.stall_n : 10'000'000;
   s.comparison = compare_sums(format, comparison_terms);
   return s;

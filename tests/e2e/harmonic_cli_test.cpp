@@ -220,3 +220,8 @@ TEST_CASE("harmonic_rejects_bad_input_with_exit_2", "[e2e][harmonic]") {
   expect_input_error({"harmonic", "table", "--step", "0"},
                      "--step: must be an integer >= 1, got 0");
 }
+
+TEST_CASE("harmonic_stall_simulate_is_only_for_fp64", "[e2e][harmonic]") {
+  expect_input_error({"harmonic", "stall", "--format", "fp16", "--simulate"},
+                     "--simulate: only with --format fp64");
+}

@@ -119,3 +119,16 @@ TEST_CASE("harmonic_stall_rejects_oversized_comparisons", "[harmonic]") {
   REQUIRE_THROWS_AS(h::compare_sums(h::Format::fp32, 1u << 25), numkit::InputError);
   REQUIRE_THROWS_AS(h::parse_format("fp8", "--format"), numkit::InputError);
 }
+
+TEST_CASE("harmonic_run_length_simulation_reproduces_the_plain_fp32_simulation", "[harmonic]") {
+  const Found ref = fp32_stall();
+  for (std::uint64_t direct :
+       {std::uint64_t{1}, std::uint64_t{100}, std::uint64_t{1000}, std::uint64_t{1} << 16}) {
+    const h::RunLengthStall r = h::run_length_stall(h::Format::fp32, direct);
+    INFO("direct terms = " << direct);
+    REQUIRE(r.stall_n == ref.n);
+    REQUIRE(r.stall_value == ref.value);
+  }
+  REQUIRE(h::run_length_stall(h::Format::fp32, 1).runs > 1000);  // the bulk path did the work
+  REQUIRE_THROWS_AS(h::run_length_stall(h::Format::fp16, 10), numkit::InputError);
+}

@@ -124,22 +124,39 @@ struct SumComparison {
 
 struct Stall {
   Format format = Format::fp16;
-  bool simulated = false;         // false: fp64, stall_n/stall_value are the analysis' prediction
-  std::uint64_t stall_n = 0;      // first n whose term leaves the naive running sum unchanged
-  double stall_value = 0;         // the value the naive sum sticks at (simulated formats)
-  double exact_at_stall = 0;      // H(stall_n)
-  std::uint64_t predicted_n = 0;  // half-ulp analysis: first n with 1/n <= ulp(H(n))/2
-  int predicted_binade = 0;       // e with H(predicted_n) in [2^e, 2^(e+1))
-  double predicted_value = 0;     // H(predicted_n) (the naive sum drifts above it)
-  std::string reasoning;          // the analysis in one paragraph
+  bool simulated = false;           // false: fp64, stall_n/stall_value are the analysis' prediction
+  std::uint64_t stall_n = 0;        // first n whose term leaves the naive running sum unchanged
+  double stall_value = 0;           // the value the naive sum sticks at (simulated formats)
+  double exact_at_stall = 0;        // H(stall_n)
+  std::uint64_t predicted_n = 0;    // half-ulp analysis: first n with 1/n <= ulp(H(n))/2
+  int predicted_binade = 0;         // e with H(predicted_n) in [2^e, 2^(e+1))
+  double predicted_value = 0;       // H(predicted_n) (the naive sum drifts above it)
+  std::string reasoning;            // the analysis in one paragraph
+  bool run_length_checked = false;  // fp64 with run_length: the exact run-length simulation ran
+  std::uint64_t run_length_n = 0;   // its stall point
+  double run_length_value = 0;      // and the value the sum sticks at
   SumComparison comparison;
 };
+
+struct RunLengthStall {
+  std::uint64_t stall_n = 0;
+  double stall_value = 0;
+  std::uint64_t runs = 0;  // bulk additions made
+};
+
+/// The naive sum of fl(1/k) in fp32 or fp64, simulated exactly but fast: after `direct_terms`
+/// single steps, consecutive terms that all round to the same multiple j of the sum's ulp (no tie,
+/// sum staying inside its binade) are added at once as an exact multiple of j*ulp; ties and binade
+/// crossings are taken as single steps. fp64 reaches its stall at n ~ 2^48 in about a second.
+/// Throws InputError for fp16/bf16 (simulate those directly).
+RunLengthStall run_length_stall(Format format, std::uint64_t direct_terms = std::uint64_t{1} << 26);
 
 /// Finds where the naive left-to-right sum of fl(1/k) stops changing in `format` (round to nearest
 /// even at every step; simulated for fp16/bf16/fp32, predicted for fp64) and compares naive,
 /// pairwise and Kahan summation in that format over `comparison_terms` terms (0: the stall point,
-/// or 10^7 for fp64). Throws InputError if comparison_terms > 10^9.
-Stall stall(Format format, std::uint64_t comparison_terms = 0);
+/// or 10^7 for fp64). With `run_length` the fp64 prediction is also checked by run_length_stall().
+/// Throws InputError if comparison_terms > 10^9.
+Stall stall(Format format, std::uint64_t comparison_terms = 0, bool run_length = false);
 
 /// The sums of fl(1/k), k = 1..terms, in `format` (exposed for tests and benchmarks).
 SumComparison compare_sums(Format format, std::uint64_t terms);
