@@ -84,7 +84,11 @@ Analyzer::Analyzer(const AnalyzeOptions& options) : opt_(options), f_(*options.f
   options.validate();
   int e = 0;
   const double m = std::frexp(options.scale, &e);
-  fast_fp16_ = f_.id == FormatId::fp16 && m == 0.5 && e > -100 && e < 100;
+  const bool pow2 = m == 0.5 && e > -100 && e < 100;
+  if (pow2 && f_.id == FormatId::fp16)
+    fast_kind_ = 1;
+  else if (pow2 && f_.id != FormatId::fp32 && f_.id != FormatId::fp64)
+    fast_kind_ = 2;
   fast_scale_ = static_cast<float>(options.scale);
 }
 
@@ -154,10 +158,36 @@ void Analyzer::add(std::span<const double> values) {
 }
 
 void Analyzer::add(std::span<const float> values) {
-  if (fast_fp16_) {
-    add_float_fast(values.data(), values.size());
+#if defined(__AVX512F__)
+  if (fast_kind_ == 1) {
+    add_float_fast(values.data(), values.size(), [](__m512 xs) {
+      return _mm512_cvtph_ps(_mm512_cvtps_ph(xs, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+    });
     return;
   }
+  if (fast_kind_ == 2) {
+    // Round to nearest even on the float bits (normal range of F), or by adding and subtracting
+    // C = min_subnormal * 2^23 (subnormal range of F: the float addition rounds at F's quantum).
+    const int sh = 23 - f_.mantissa_bits;
+    const __m512i half = _mm512_set1_epi32((1 << (sh - 1)) - 1);
+    const __m512i keep = _mm512_set1_epi32(~((1 << (sh - 1)) * 2 - 1));
+    const __m512i one = _mm512_set1_epi32(1);
+    const __m512 c = _mm512_set1_ps(static_cast<float>(f_.min_subnormal * 8388608.0));
+    const __m512 min_normal = _mm512_set1_ps(static_cast<float>(f_.min_normal));
+    const __m512 sign = _mm512_set1_ps(-0.0f);
+    add_float_fast(values.data(), values.size(), [=](__m512 xs) {
+      const __m512 ax = _mm512_abs_ps(xs);
+      __m512i u = _mm512_castps_si512(ax);
+      const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, static_cast<unsigned>(sh)), one);
+      u = _mm512_and_si512(_mm512_add_epi32(u, _mm512_add_epi32(half, lsb)), keep);
+      const __m512 sub = _mm512_sub_ps(_mm512_add_ps(ax, c), c);
+      const __m512 r = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(ax, min_normal, _CMP_LT_OQ),
+                                            _mm512_castsi512_ps(u), sub);
+      return _mm512_or_ps(r, _mm512_and_ps(xs, sign));
+    });
+    return;
+  }
+#endif
   for (float x : values) add_one(static_cast<double>(x));
 }
 
@@ -165,13 +195,15 @@ void Analyzer::add(std::span<const float> values) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
-void Analyzer::add_float_fast(const float* x, std::size_t n) {
+template <class Round>
+void Analyzer::add_float_fast(const float* x, std::size_t n, Round round) {
   AnalyzeStats& s = stats_;
   const __m512 vinf = _mm512_set1_ps(INFINITY);
   const __m512 vscale = _mm512_set1_ps(fast_scale_);
   const __m512 vflt_min = _mm512_set1_ps(std::numeric_limits<float>::min());
   const __m512 vzero = _mm512_setzero_ps();
   const __m512 vmin_normal = _mm512_set1_ps(static_cast<float>(f_.min_normal));
+  const __m512 vmax_finite = _mm512_set1_ps(static_cast<float>(f_.max_finite));
   const bool saturate = opt_.overflow == Overflow::saturate;
   __m512 vmaxabs = _mm512_setzero_ps(), vminabs = vinf;
   __m512d sum_lo = _mm512_setzero_pd(), sum_hi = _mm512_setzero_pd();
@@ -197,10 +229,10 @@ void Analyzer::add_float_fast(const float* x, std::size_t n) {
       for (int k = 0; k < 16; ++k) add_one(static_cast<double>(x[i + k]));
       continue;
     }
-    const __m256i h = _mm512_cvtps_ph(xs, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    const __m512 r = _mm512_cvtph_ps(h);
+    const __m512 r = round(xs);
     const __m512 ar = _mm512_abs_ps(r);
-    const __mmask16 ovf = _mm512_cmp_ps_mask(ar, vinf, _CMP_EQ_OQ);
+    const __mmask16 ovf =
+        _mm512_cmp_ps_mask(ar, vmax_finite, _CMP_GT_OQ);  // inf, or beyond max before overflow
     if (saturate && ovf != 0) {  // saturated errors |x| - max are not exact in float: scalar path
       for (int k = 0; k < 16; ++k) add_one(static_cast<double>(x[i + k]));
       continue;
@@ -271,10 +303,6 @@ void Analyzer::add_float_fast(const float* x, std::size_t n) {
   for (; i < n; ++i) add_one(static_cast<double>(x[i]));
 }
 #pragma GCC diagnostic pop
-#else
-void Analyzer::add_float_fast(const float* x, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) add_one(static_cast<double>(x[i]));
-}
 #endif
 
 const char* exponent_region(int e, const Format& f) {

@@ -86,16 +86,18 @@ TEST_CASE("analyze_counts_each_outcome_of_hand_checked_fp16_inputs", "[fp]") {
   CHECK(sat.stats.error_count == 9);
 }
 
-TEST_CASE("analyze_fast_fp16_path_agrees_with_generic_path", "[fp]") {
+TEST_CASE("analyze_vector_paths_agree_with_the_scalar_double_path", "[fp]") {
   const auto xs = mixed_floats(200'000, 7);
   const std::vector<double> xd(xs.begin(), xs.end());
-  for (auto ov : {Overflow::infinity, Overflow::saturate})
-    for (double scale : {1.0, 1024.0, 1.0 / 65536}) {
-      Analyzer fast(opts(FormatId::fp16, ov, scale)), slow(opts(FormatId::fp16, ov, scale));
-      fast.add(std::span<const float>(xs));
-      slow.add(std::span<const double>(xd));
-      require_same_counts(fast.stats(), slow.stats());
-    }
+  for (auto id : {FormatId::fp16, FormatId::bf16, FormatId::tf32, FormatId::e5m2, FormatId::e4m3})
+    for (auto ov : {Overflow::infinity, Overflow::saturate})
+      for (double scale : {1.0, 1024.0, 1.0 / 65536}) {
+        INFO("format " << format(id).name << " scale " << scale);
+        Analyzer fast(opts(id, ov, scale)), slow(opts(id, ov, scale));
+        fast.add(std::span<const float>(xs));
+        slow.add(std::span<const double>(xd));
+        require_same_counts(fast.stats(), slow.stats());
+      }
 }
 
 TEST_CASE("analyze_percentiles_bound_the_sorted_relative_errors_within_a_bin", "[fp]") {

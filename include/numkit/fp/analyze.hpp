@@ -70,11 +70,12 @@ class Analyzer {
 
  private:
   void add_one(double x);
-  void add_float_fast(const float* x, std::size_t n);
+  template <class Round>
+  void add_float_fast(const float* x, std::size_t n, Round round);
   AnalyzeOptions opt_;
   const Format& f_;
   AnalyzeStats stats_;
-  bool fast_fp16_;
+  int fast_kind_ = 0;  // 0: scalar, 1: fp16 (F16C), 2: bit-level rounding in float lanes
   float fast_scale_ = 1.0f;
   std::vector<double> scratch_;
 };
