@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -39,6 +40,12 @@ const char* const kAccuracy =
 
 std::string fmt(double v) {
   return io::shortest(v);
+}
+
+// Counts as JSON integers (printed exactly, never as 1e+12); +inf stays a double ("inf").
+Json kjson(double k) {
+  if (std::isfinite(k) && std::fabs(k) <= 9007199254740992.0) return static_cast<long long>(k);
+  return k;
 }
 
 // --mean M[,M2,...] or --rate L [--time T]: the means to use.
@@ -273,7 +280,7 @@ int run_value(const ValueCli& o) {
   bool underflow = false;
   if (ks.size() == 1 && means.size() == 1) {
     rep.data["mean"] = means[0];
-    rep.data["k"] = ks[0];
+    rep.data["k"] = kjson(ks[0]);
     const double v = eval(o.fn, ks[0], means[0]);
     rep.data[name] = v;
     underflow = v == 0 && (o.fn == Fn::pmf || o.fn == Fn::cdf || o.fn == Fn::sf);
@@ -286,7 +293,7 @@ int run_value(const ValueCli& o) {
       for (double k : ks) {
         Json r = Json::object();
         if (means.size() > 1) r["mean"] = m;
-        r["k"] = k;
+        r["k"] = kjson(k);
         const double v = eval(o.fn, k, m);
         underflow = underflow || (v == 0 && (o.fn == Fn::pmf || o.fn == Fn::cdf || o.fn == Fn::sf));
         r[name] = v;
@@ -341,7 +348,7 @@ int run_quantile(const QuantileCli& o) {
   if (ps.size() == 1 && means.size() == 1) {
     rep.data["mean"] = means[0];
     rep.data["p"] = ps[0];
-    rep.data["k"] = pn::quantile(ps[0], means[0], o.upper);
+    rep.data["k"] = kjson(pn::quantile(ps[0], means[0], o.upper));
   } else {
     if (means.size() == 1) rep.data["mean"] = means[0];
     Json rows = Json::array();
@@ -350,7 +357,7 @@ int run_quantile(const QuantileCli& o) {
         Json r = Json::object();
         if (means.size() > 1) r["mean"] = m;
         r["p"] = p;
-        r["k"] = pn::quantile(p, m, o.upper);
+        r["k"] = kjson(pn::quantile(p, m, o.upper));
         rows.push_back(std::move(r));
       }
     rep.data["values"] = std::move(rows);
@@ -401,8 +408,8 @@ int run_interval(const IntervalCli& o) {
   rep.data["level"] = o.level;
   auto fill = [&](Json& r, double m) {
     const pn::Interval iv = pn::central_interval(o.level, m);
-    r["lo"] = iv.lo;
-    r["hi"] = iv.hi;
+    r["lo"] = kjson(iv.lo);
+    r["hi"] = kjson(iv.hi);
     r["coverage"] = iv.coverage;
   };
   if (means.size() == 1) {
@@ -461,8 +468,10 @@ int run_stats(const StatsCli& o) {
   rep.data["sd"] = s.sd;
   rep.data["skewness"] = s.skewness;
   rep.data["excess_kurtosis"] = s.excess_kurtosis;
-  rep.data["modes"] = s.modes;
-  rep.data["median"] = s.median;
+  Json modes = Json::array();
+  for (double md : s.modes) modes.push_back(kjson(md));
+  rep.data["modes"] = std::move(modes);
+  rep.data["median"] = kjson(s.median);
   rep.data["entropy"] = s.entropy;
   rep.notes.push_back("entropy in nats; median = smallest k with P(N <= k) >= 1/2");
   return emit(rep, o.out);
@@ -509,7 +518,7 @@ int run_table(const TableCli& o) {
   for (double k = lo; k <= hi; k += 1) {
     const pn::Tails t = pn::tails(k, m);
     Json r = Json::object();
-    r["k"] = k;
+    r["k"] = kjson(k);
     r["pmf"] = pn::pmf(k, m);
     r["cdf"] = static_cast<double>(t.lower);
     r["sf"] = static_cast<double>(t.upper);
@@ -571,7 +580,7 @@ int run_wait(const WaitCli& o) {
       o.ps.empty() ? std::vector<double>{0.5, 0.9, 0.95, 0.99} : expand_probabilities(o.ps, "--p");
   io::Report rep;
   rep.data["rate"] = rate;
-  rep.data["events"] = k;
+  rep.data["events"] = kjson(k);
   rep.data["distribution"] = k == 1 ? "exponential" : "erlang";
   rep.data["mean"] = k / rate;
   rep.data["sd"] = std::sqrt(k) / rate;
@@ -796,12 +805,29 @@ std::string bin_label(const pn::GofBin& b) {
   return fmt(b.k_lo) + ".." + fmt(b.k_hi);
 }
 
-int run_fit(const FitCli& o) {
+pn::FitResult fit_input(const FitCli& o) {
+  if (o.file != "-" && !std::filesystem::exists(o.file) && looks_like_number(o.file)) {
+    // Inline counts: 2,3,1,4
+    std::map<std::int64_t, std::uint64_t> hist;
+    const std::vector<double> xs = parse_number_list(o.file, "counts");
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      const double x = xs[i];
+      if (!(x >= 0 && x == std::floor(x) && x <= pn::kMaxK))
+        throw InputError("counts: value " + std::to_string(i + 1) +
+                         ": expected a non-negative integer count, found " + fmt(x));
+      ++hist[static_cast<std::int64_t>(x)];
+    }
+    return pn::fit_histogram(hist, o.level, "counts");
+  }
   NumberStream in(o.file);
-  const pn::FitResult r = pn::fit_stream(in, o.level);
+  return pn::fit_stream(in, o.level);
+}
+
+int run_fit(const FitCli& o) {
+  const pn::FitResult r = fit_input(o);
   io::Report rep;
-  rep.data["n"] = r.n;
-  rep.data["total"] = r.total;
+  rep.data["n"] = kjson(r.n);
+  rep.data["total"] = kjson(r.total);
   rep.data["mean"] = r.mean;
   rep.data["level"] = r.level;
   rep.data["ci_lo"] = r.ci_lo;
@@ -823,7 +849,7 @@ int run_fit(const FitCli& o) {
   for (const auto& b : r.bins) {
     Json row = Json::object();
     row["k"] = bin_label(b);
-    row["observed"] = b.observed;
+    row["observed"] = kjson(b.observed);
     row["expected"] = b.expected;
     bins.push_back(std::move(row));
   }
@@ -877,8 +903,10 @@ void setup_fit(CLI::App* parent) {
       "Accuracy: the interval ends invert the Poisson tails (relative error ~1e-15); chi-square\n"
       "p-values come from Boost.Math's regularized gamma functions (~1e-14).\n\n"
       "Examples:\n"
-      "  printf '2 3 1 4 2 0 3 5 2 1\\n' | numkit poisson fit\n"
-      "  printf '0 0 1 0 2 0 1 0 0 3\\n' | numkit poisson fit - --level 0.99 --json");
+      "  numkit poisson fit 2,3,1,4,2,0,3,5,2,1\n"
+      "  numkit poisson fit 0,0,1,0,2,0,1,0,0,3 --level 0.99 --json\n"
+      "  numkit poisson sample 1000 --mean 4 --seed 3 > counts.txt && numkit poisson fit counts.txt\n"
+      "  printf '2 3 1 4 2 0 3 5 2 1\\n' | numkit poisson fit");
   bind_run<FitCli>(cmd, o, run_fit);
 }
 
@@ -910,7 +938,7 @@ int run_test(const TestCli& o) {
     throw UsageError("--alternative: must be two-sided, less or greater, got " + o.alternative);
   const pn::ExactTestResult r = pn::exact_test(x, t, r0, alt, o.level);
   io::Report rep;
-  rep.data["count"] = r.count;
+  rep.data["count"] = kjson(r.count);
   rep.data["time"] = r.time;
   rep.data["null_rate"] = r.null_rate;
   rep.data["expected"] = r.expected;
