@@ -298,12 +298,12 @@ Inverse inverse(std::string_view x_text, std::string_view what) {
                      std::string(x_text) + "\"");
   if (d.negative || d.mantissa == 0) throw InputError(name + ": must be > 0, got " + t);
   if (decimal_digits(d.mantissa) + d.shift > 6)
-    throw InputError(name + ": must be <= 1000 (the answer would have more than 434 digits), got " +
+    throw InputError(name + ": must be <= 1000 (the answer would have more than 435 digits), got " +
                      t);
   Rational x =
       d.shift >= 0 ? Rational(d.mantissa * pow10(d.shift)) : Rational(d.mantissa, pow10(-d.shift));
   if (x > static_cast<long>(max_inverse_target))
-    throw InputError(name + ": must be <= 1000 (the answer would have more than 434 digits), got " +
+    throw InputError(name + ": must be <= 1000 (the answer would have more than 435 digits), got " +
                      t);
 
   Inverse out;
