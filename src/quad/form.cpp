@@ -1,4 +1,5 @@
 // QuadForm: storage of f(x) = ½xᵀHx + bᵀx + c and its evaluation.
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -73,21 +74,29 @@ QuadForm::QuadForm(SparseMatrix A, Eigen::VectorXd b, double c, Convention conv,
                      " is " + std::to_string(A.rows()) + "×" + std::to_string(A.cols()));
   check_b(what_b);
   if (!std::isfinite(c_)) throw InputError("c: must be finite, got " + fmt_double(c_));
-  // symmetry check without a copy when the pattern is symmetric: compare with the transpose
-  SparseMatrix At = A.transpose();
-  SparseMatrix D = A - At;
+  // symmetry check without a copy: look up A(j,i) for every stored A(i,j) by binary search in
+  // column i (row indices are sorted in compressed storage); a missing partner counts as 0
   double asym = 0;
-  for (int j = 0; j < D.outerSize(); ++j)
-    for (SparseMatrix::InnerIterator it(D, j); it; ++it)
-      asym = std::max(asym, std::abs(it.value()));
-  D.resize(0, 0);
+  const int* outer = A.outerIndexPtr();
+  const int* inner = A.innerIndexPtr();
+  const double* val = A.valuePtr();
+  for (int j = 0; j < A.outerSize(); ++j)
+    for (int t = outer[j]; t < outer[j + 1]; ++t) {
+      const int i = inner[t];
+      if (i == j) continue;
+      const int* lo = inner + outer[i];
+      const int* hi = inner + outer[i + 1];
+      const int* hit = std::lower_bound(lo, hi, j);
+      const double partner = (hit != hi && *hit == j) ? val[hit - inner] : 0.0;
+      asym = std::max(asym, std::abs(val[t] - partner));
+    }
   asymmetry_ = asym / 2;
   if (asym > 0) {
     symmetrized_ = true;
+    SparseMatrix At = A.transpose();
     SparseMatrix S = (A + At) * 0.5;
     A.swap(S);
   }
-  At.resize(0, 0);
   A.prune(0.0);
   A.makeCompressed();
   if (conv_ == Convention::full) A *= 2.0;

@@ -93,7 +93,8 @@ TEST_CASE("the_trace_callback_sees_every_iteration_with_decreasing_f", "[quad]")
   MinimizeOptions mo;
   mo.method = Method::cg;
   std::vector<numkit::quad::TraceRow> rows;
-  auto r = numkit::quad::minimize(form, mo, [&](const numkit::quad::TraceRow& t) { rows.push_back(t); });
+  auto r =
+      numkit::quad::minimize(form, mo, [&](const numkit::quad::TraceRow& t) { rows.push_back(t); });
   REQUIRE(rows.size() == static_cast<std::size_t>(r.iterations + 1));
   for (std::size_t k = 0; k < rows.size(); ++k) {
     CHECK(rows[k].k == static_cast<long>(k));
@@ -158,8 +159,10 @@ TEST_CASE("sparse_cg_direct_and_analysis_match_the_exact_laplacian_solution", "[
   QVec x = eliminate(scale(to_rational(L), Q(2)), scale(QMat{b}, Q(-1))[0]).x;
   QuadForm form(L, to_double(b), 0.0, Convention::full);
   REQUIRE(form.is_sparse());
-  for (auto [m, p] : {std::pair{Method::direct, Precond::none}, {Method::cg, Precond::none},
-                      {Method::pcg, Precond::jacobi}, {Method::pcg, Precond::ichol}}) {
+  for (auto [m, p] : {std::pair{Method::direct, Precond::none},
+                      {Method::cg, Precond::none},
+                      {Method::pcg, Precond::jacobi},
+                      {Method::pcg, Precond::ichol}}) {
     MinimizeOptions mo;
     mo.method = m;
     mo.precond = p;
@@ -230,4 +233,22 @@ TEST_CASE("generated_random_spd_matrices_have_the_requested_condition_number", "
   CHECK(std::abs(es.eigenvalues()[29] / es.eigenvalues()[0] - 1e6) < 1e-3);
   Eigen::MatrixXd B = numkit::quad::random_spd(30, 1e6, 7);
   CHECK((A - B).cwiseAbs().maxCoeff() == 0);  // reproducible from the seed
+}
+
+TEST_CASE("a_non_symmetric_sparse_matrix_is_replaced_by_its_symmetric_part", "[quad]") {
+  numkit::quad::SparseMatrix S(2, 2);
+  S.insert(0, 0) = 3;
+  S.insert(0, 1) = 4;  // no (1,0) partner: the symmetric part has 2 on both sides
+  S.insert(1, 1) = 6;
+  S.makeCompressed();
+  QuadForm f(S, Eigen::Vector2d(-2, 8), 0.0, Convention::half);
+  CHECK(f.symmetrized());
+  CHECK(f.asymmetry() == 2);
+  auto r = numkit::quad::minimize(f, {});
+  CHECK(std::abs(r.x[0] - 2) < 1e-15);
+  CHECK(std::abs(r.x[1] + 2) < 1e-15);
+  numkit::quad::SparseMatrix T = S;
+  T.coeffRef(1, 0) = 4;
+  QuadForm g(T, Eigen::Vector2d(-2, 8), 0.0, Convention::half);
+  CHECK(!g.symmetrized());
 }
