@@ -189,6 +189,7 @@ TEST_CASE("harmonic_rejects_bad_input_with_exit_2", "[e2e][harmonic]") {
   expect_input_error({"harmonic", "value", "0"}, "N: must be an integer >= 1, got 0");
   expect_input_error({"harmonic", "value", "-5"}, "N: must be an integer >= 1, got -5");
   expect_input_error({"harmonic", "value", "2.5"}, "N: must be an integer >= 1, got 2.5");
+  expect_input_error({"harmonic", "value", "1e-2"}, "N: must be an integer >= 1, got 1e-2");
   expect_input_error({"harmonic", "value", "abc"}, "N: expected an integer >= 1");
   expect_input_error({"harmonic", "value", "1e301"}, "N: must be <= 10^300, got 1e301");
   expect_input_error({"harmonic", "value", "-"}, "<stdin>:2: must be an integer >= 1, got 0",
