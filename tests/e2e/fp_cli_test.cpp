@@ -93,6 +93,9 @@ TEST_CASE("fp_bad_formats_values_and_patterns_exit_2_with_a_message", "[e2e][fp]
   expect_error({"fp", "analyze", "--values", "1,2", "--scale", "-1"},
                "--scale: must be finite and > 0");
   expect_error({"fp", "analyze"}, "give the numbers");
+  expect_error({"fp", "analyze", "-", "--values", "1"}, "give either INPUT or --values, not both");
+  expect_error({"fp", "analyze", "--values", "1", "--raw", "f32"}, "--raw: only with a file or -");
+  expect_error({"fp", "sum", "--values", "1", "--repeat", "0"}, "--repeat");
   expect_error({"fp", "sum", "--values", "nan"}, "no finite numbers");
   expect_error({"fp", "update", "--weight", "1"}, "give both --weight W and --update U");
   expect_error({"fp", "update", "--weight", "1", "--update", "inf"},
@@ -148,6 +151,19 @@ TEST_CASE("fp_analyze_plot_writes_the_exponent_histogram", "[e2e][fp]") {
   const auto r = run_numkit({"fp", "analyze", "--values", "1e-6,0.5,3", "--plot", "h.svg"});
   CHECK(r.exit_code == 0);
   CHECK(std::filesystem::exists(r.dir / "h.svg"));
+}
+
+TEST_CASE("fp_info_and_scale_plots_are_written", "[e2e][fp]") {
+  const auto r = run_numkit({"fp", "info", "fp16", "bf16", "--plot", "saw.png"});
+  CHECK(r.exit_code == 0);
+  CHECK(std::filesystem::file_size(r.dir / "saw.png") > 1000);
+  const auto s = run_numkit({"fp", "scale", "--values", "1e-3,100", "--per-step", "2", "--repeat",
+                             "50", "--plot", "s.svg"});
+  CHECK(s.exit_code == 0);
+  CHECK(std::filesystem::exists(s.dir / "s.svg"));
+  const auto a = run_numkit({"fp", "info", "fp16", "--plot", "-"});
+  CHECK(a.exit_code == 0);
+  CHECK(a.out.find("fp16") != std::string::npos);
 }
 
 TEST_CASE("fp_sum_shows_naive_fp16_stalling_and_fp32_accumulation_exact", "[e2e][fp]") {
