@@ -124,6 +124,22 @@ plot::Figure exponent_figure(const fp::AnalyzeResult& res, const fp::Format& f) 
   }
   fig.logy = !res.exponents.empty() && mx / std::max<std::uint64_t>(mn, 1) > 1000;
   fig.series.push_back(std::move(s));
+  // the range boundaries near the data, as vertical lines (the two bands share one shade)
+  if (!res.exponents.empty()) {
+    const int lo = res.exponents.front().exponent - 3, hi = res.exponents.back().exponent + 4;
+    const std::pair<int, const char*> marks[] = {{f.emin - f.mantissa_bits, "smallest subnormal"},
+                                                 {f.emin, "smallest normal"},
+                                                 {f.emax + 1, "overflow beyond"}};
+    for (const auto& [e, label] : marks) {
+      if (e < lo || e > hi) continue;
+      plot::Series m;
+      m.title = std::string(label) + " 2^" + std::to_string(e);
+      m.style = plot::Style::impulses;
+      m.x = {static_cast<double>(e)};
+      m.y = {static_cast<double>(mx)};
+      fig.series.push_back(std::move(m));
+    }
+  }
   fig.bands.push_back(
       {static_cast<double>(f.emin - f.mantissa_bits), static_cast<double>(f.emin), "subnormal"});
   fig.bands.push_back({static_cast<double>(f.emin), static_cast<double>(f.emax + 1), "normal"});
