@@ -319,7 +319,9 @@ io::Report update_report(double weight, double update, const fp::Format& f, fp::
   d["result"] = r.result;
   d["applied_update"] = r.effective_update;
   d["lost"] = r.lost;
-  if (r.update_stored != 0) d["update_rel_error"] = r.update_relative_error;
+  if (!std::isfinite(r.result)) d["overflowed"] = true;
+  if (r.update_stored != 0 && std::isfinite(r.result))
+    d["update_rel_error"] = r.update_relative_error;
   d["half_gap_above"] = r.half_gap_up;
   d["smallest_surviving_update"] = r.smallest_up;
   d["smallest_surviving_decrement"] = r.smallest_down;
@@ -333,8 +335,14 @@ io::Report update_report(double weight, double update, const fp::Format& f, fp::
   d["repeated"] = m;
   if (r.weight_stored != weight)
     rep.notes.push_back("the weight itself is not representable: it was rounded first.");
-  if (r.update_stored != update)
+  if (r.update_stored == 0 && update != 0)
+    rep.notes.push_back("the update itself underflows to zero in " + std::string(f.name) +
+                        ": lost before it is added.");
+  else if (r.update_stored != update)
     rep.notes.push_back("the update itself is not representable: it was rounded first.");
+  if (!std::isfinite(r.result))
+    rep.notes.push_back("w + u overflows " + std::string(f.name) + " (beyond " +
+                        io::shortest(f.max_finite) + ").");
   if (r.lost)
     rep.notes.push_back(
         "lost update: |u| is at most half the gap to the neighbour of w, so w + u rounds back to "

@@ -66,6 +66,7 @@ int run_update(const UpdateCli& o) {
   const std::uint64_t nz = b.n - b.zero_updates;
   d["zero_updates"] = b.zero_updates;
   d["lost"] = b.lost;
+  d["underflowed_updates"] = b.underflowed;
   d["lost_fraction"] = nz ? static_cast<double>(b.lost) / static_cast<double>(nz) : 0.0;
   d["partly_lost"] = b.partly_lost;
   d["lost_in_fp32"] = b.lost_fp32;

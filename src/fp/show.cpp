@@ -63,6 +63,15 @@ bool parse_decimal_exact(std::string_view s, cpp_rational& out) {
   return true;
 }
 
+bool text_is_inf(std::string_view s) {
+  for (std::size_t i = 0; i + 2 < s.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[i])) == 'i' &&
+        std::tolower(static_cast<unsigned char>(s[i + 1])) == 'n' &&
+        std::tolower(static_cast<unsigned char>(s[i + 2])) == 'f')
+      return true;
+  return false;
+}
+
 std::string binary(std::uint64_t v, int width) {
   std::string s;
   for (int i = width - 1; i >= 0; --i) s.push_back(((v >> i) & 1) ? '1' : '0');
@@ -149,6 +158,10 @@ ShowResult show_value(std::string_view text, const Format& f, Overflow mode,
   const double unsat = std::isfinite(d) ? round_to(d, f, Overflow::infinity) : d;
   if (std::isnan(d))
     r.outcome = "nan";
+  else if (std::isinf(d) &&
+           !text_is_inf(text))  // a finite decimal beyond the double range, e.g. 1e400
+    r.outcome = mode == Overflow::saturate ? "saturated"
+                                           : (f.has_infinity ? "overflowed" : "overflowed to nan");
   else if (std::isinf(d))
     r.outcome = mode == Overflow::saturate ? "saturated (inf input)"
                                            : (f.has_infinity ? "inf" : "nan (no inf in format)");

@@ -54,7 +54,8 @@ UpdateResult analyze_update(const UpdateOptions& o) {
   const double w = r.weight_stored, u = r.update_stored;
   r.result = round_to(w + u, f, o.overflow);
   r.effective_update = r.result - w;
-  r.lost = u != 0.0 && r.result == w;
+  r.lost =
+      o.update != 0.0 && r.result == w;  // includes an update that itself underflows to zero in F
   r.update_relative_error = u != 0.0 ? std::fabs(r.effective_update - u) / std::fabs(u) : 0.0;
   r.half_gap_up = (std::isfinite(next_up(w, f)) ? next_up(w, f) - w : ulp(w, f)) / 2;
   r.half_gap_down = (std::isfinite(next_down(w, f)) ? w - next_down(w, f) : ulp(w, f)) / 2;
@@ -87,8 +88,15 @@ void UpdateBatch::add(double w, double u, const Format& f, Overflow mode) {
   }
   ++n;
   const double wf = round_to(w, f, mode), uf = round_to(u, f, mode);
-  if (uf == 0.0) {
+  if (u == 0.0) {
     ++zero_updates;
+    return;
+  }
+  if (uf == 0.0) {  // the update itself underflows to zero in F
+    ++lost;
+    ++underflowed;
+    if (static_cast<float>(static_cast<float>(w) + static_cast<float>(u)) == static_cast<float>(w))
+      ++lost_fp32;
     return;
   }
   const double r = round_to(wf + uf, f, mode);

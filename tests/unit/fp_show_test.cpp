@@ -63,3 +63,9 @@ TEST_CASE("exact_decimal_expands_binary_fractions_completely", "[fp]") {
   CHECK(exact_decimal(65504.0) == "65504");
   CHECK(exact_decimal(-0.375) == "-0.375");
 }
+
+TEST_CASE("show_calls_a_decimal_beyond_the_double_range_an_overflow_not_an_inf_input", "[fp]") {
+  CHECK(show_value("1e400", format(FormatId::fp16), Overflow::infinity, "V").outcome ==
+        "overflowed");
+  CHECK(show_value("-inf", format(FormatId::fp16), Overflow::infinity, "V").outcome == "inf");
+}

@@ -162,3 +162,19 @@ TEST_CASE("loss_scaler_counts_gradients_flushed_to_zero", "[fp]") {
   CHECK(r.became_subnormal == 1);
   CHECK(r.applied_nonzero == 3);
 }
+
+TEST_CASE("an_update_that_underflows_in_the_format_counts_as_lost", "[fp]") {
+  UpdateOptions o;
+  o.format = &format(FormatId::fp16);
+  o.weight = 0;
+  o.update = 1e-9;  // below half the smallest fp16 subnormal
+  const auto r = analyze_update(o);
+  CHECK(r.update_stored == 0);
+  CHECK(r.lost);
+  UpdateBatch b;
+  b.add(1.0, 1e-9, format(FormatId::fp16), Overflow::infinity);
+  b.add(1.0, 0.0, format(FormatId::fp16), Overflow::infinity);
+  CHECK(b.lost == 1);
+  CHECK(b.underflowed == 1);
+  CHECK(b.zero_updates == 1);
+}
