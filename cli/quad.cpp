@@ -513,8 +513,16 @@ int run_minimize(const MinimizeCli& o) {
   std::vector<std::string> warned;
   for (auto m : methods) {
     mo.method = m;
+    std::optional<Progress> bar;
+    if (m != quad::Method::direct && m != quad::Method::newton) {
+      bar.emplace(quad::to_string(m));
+      mo.progress = bar->callback();
+    } else {
+      mo.progress = nullptr;
+    }
     if (sink) sink->method = quad::to_string(m) + (m == quad::Method::pcg ? "-" + o.precond : "");
     results.push_back(quad::minimize(form, mo, trace));
+    mo.progress = nullptr;  // the bar goes out of scope
     for (const auto& w : results.back().warnings)
       if (std::find(warned.begin(), warned.end(), w) == warned.end()) {
         warn(w);

@@ -2,6 +2,7 @@
 // with exact line search, and gradient descent with a fixed step.
 #include <Eigen/IterativeLinearSolvers>
 #include <Eigen/SparseCholesky>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -104,7 +105,17 @@ struct Run {
   double ref = 1;  // the norm the gradient is measured against
   long max_iter = 0;
 
+  double g_first = -1;  // ‖∇f(x0)‖ for the progress estimate
+  void progress(double gnorm) {
+    if (!opts.progress || !(gnorm > 0)) return;
+    const double target = opts.tol * ref;
+    if (g_first < 0) g_first = gnorm;
+    if (!(g_first > target)) return;
+    const double frac = std::log(g_first / gnorm) / std::log(g_first / target);
+    opts.progress(std::clamp(frac, 0.0, 1.0));
+  }
   void emit(long k, const Eigen::VectorXd& x, double f, double gnorm, double step) {
+    progress(gnorm);
     if (opts.record_path) res.path.push_back(x);
     if (opts.record_gradients) res.grad_norms.push_back(gnorm);
     if (trace) trace(TraceRow{k, f, gnorm, step});
@@ -365,15 +376,16 @@ void run_cg_sparse(Run& run, Precond pc) {
   ko.tol_abs = run.opts.tol * run.ref;
   ko.max_iter = run.max_iter;
   ko.threads = run.opts.threads;
-  const bool want_rows = run.trace || run.opts.record_gradients;
+  const bool want_rows = run.trace || run.opts.record_gradients || run.opts.progress;
   if (want_rows) {
     Eigen::VectorXd g0 = form.gradient(x);
-    run.emit(0, x, form.value(x), g0.norm(), 0);
+    run.emit(0, x, run.trace ? form.value(x) : 0.0, g0.norm(), 0);
     ko.want_dots = static_cast<bool>(run.trace);
     ko.per_iter = [&run](long k, double rnorm, double step, double xr, double xrhs) {
       // f = ½xᵀHx + bᵀx + c with Hx = rhs − r and rhs = −b: f = −½xᵀrhs − ½xᵀr + c
       const double f = -0.5 * xrhs - 0.5 * xr + run.form.c();
       if (run.opts.record_gradients) run.res.grad_norms.push_back(rnorm);
+      run.progress(rnorm);
       if (run.trace) run.trace(TraceRow{k, f, rnorm, step});
     };
   }

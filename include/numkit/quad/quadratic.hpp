@@ -131,15 +131,17 @@ std::string to_string(Status);
 
 struct MinimizeOptions {
   Method method = Method::direct;
-  Precond precond = Precond::jacobi;    // for pcg
-  double tol = 1e-10;                   // ‖∇f(x)‖ <= tol·‖b‖ (‖∇f(x0)‖ if b = 0)
-  std::optional<long> max_iter;         // default: 10n+1000 for cg/pcg, 100000 for sd/gd
-  std::optional<double> lr;             // step of gd (required, > 0)
-  std::optional<Eigen::VectorXd> x0;    // default 0
-  double rank_tol = 0;                  // as in AnalyzeOptions
-  int threads = 0;                      // sparse CG threads; 0: hardware concurrency
-  bool record_path = false;             // keep every iterate (for plots; small n only)
-  bool record_gradients = false;        // keep ‖∇f‖ per iteration (for plots)
+  Precond precond = Precond::jacobi;  // for pcg
+  double tol = 1e-10;                 // ‖∇f(x)‖ <= tol·‖b‖ (‖∇f(x0)‖ if b = 0)
+  std::optional<long> max_iter;       // default: 10n+1000 for cg/pcg, 100000 for sd/gd
+  std::optional<double> lr;           // step of gd (required, > 0)
+  std::optional<Eigen::VectorXd> x0;  // default 0
+  double rank_tol = 0;                // as in AnalyzeOptions
+  int threads = 0;                    // sparse CG threads; 0: hardware concurrency
+  bool record_path = false;           // keep every iterate (for plots; small n only)
+  bool record_gradients = false;      // keep ‖∇f‖ per iteration (for plots)
+  // fraction done of an iterative method, estimated as log(‖∇f₀‖/‖∇f‖) / log(‖∇f₀‖/target)
+  std::function<void(double)> progress;
   void validate(Eigen::Index n) const;  // throws InputError/UsageError naming the option
 };
 
