@@ -32,7 +32,15 @@ void Expression::throw_fault(const EvaluationFault& f, std::span<const double> x
 }
 
 double Expression::value(const Eigen::VectorXd& x) const {
-  return evaluate_as<double>(std::span<const double>(x.data(), static_cast<std::size_t>(x.size())));
+  const std::span<const double> xs(x.data(), static_cast<std::size_t>(x.size()));
+  check_size(xs.size());
+  thread_local std::vector<double>
+      work;  // reused: evaluation allocates nothing after the first call
+  try {
+    return evaluate(tree_, ScalarOps<double>{}, xs, work);
+  } catch (const EvaluationFault& f) {
+    throw_fault(f, xs);
+  }
 }
 
 double Expression::gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) const {
