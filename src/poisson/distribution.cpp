@@ -106,19 +106,14 @@ LD horner(const long double (&c)[N], LD z) {
 struct Small {
   LD value, log_value;
 };
-Small temme(LD a, LD x) {
+Small temme(LD a, LD x, bool want_log) {
   using namespace detail;
   const LD sigma = (x - a) / a;
   const LD phi = -boost::math::log1pmx(sigma);
   const LD y = a * phi;
   LD z = std::sqrt(2 * phi);
   if (x < a) z = -z;
-  const LD c[13] = {horner(kTemmeC0, z), horner(kTemmeC1, z),  horner(kTemmeC2, z),
-                    horner(kTemmeC3, z), horner(kTemmeC4, z),  horner(kTemmeC5, z),
-                    horner(kTemmeC6, z), horner(kTemmeC7, z),  horner(kTemmeC8, z),
-                    horner(kTemmeC9, z), horner(kTemmeC10, z), horner(kTemmeC11, z),
-                    horner(kTemmeC12, z)};
-  // Terms beyond a^-n < 1e-22 do not matter.
+  // Terms beyond a^-n < 1e-22 do not matter; only the C_i(z) needed are evaluated.
   int n = 13;
   if (a > 1e11L)
     n = 2;
@@ -128,6 +123,26 @@ Small temme(LD a, LD x) {
     n = 5;
   else if (a > 1e3L)
     n = 8;
+  LD c[13];
+  c[0] = horner(kTemmeC0, z);
+  c[1] = horner(kTemmeC1, z);
+  if (n > 2) c[2] = horner(kTemmeC2, z);
+  if (n > 3) {
+    c[3] = horner(kTemmeC3, z);
+    c[4] = horner(kTemmeC4, z);
+  }
+  if (n > 5) {
+    c[5] = horner(kTemmeC5, z);
+    c[6] = horner(kTemmeC6, z);
+    c[7] = horner(kTemmeC7, z);
+  }
+  if (n > 8) {
+    c[8] = horner(kTemmeC8, z);
+    c[9] = horner(kTemmeC9, z);
+    c[10] = horner(kTemmeC10, z);
+    c[11] = horner(kTemmeC11, z);
+    c[12] = horner(kTemmeC12, z);
+  }
   LD poly = c[n - 1];
   const LD ia = 1.0L / a;
   for (int i = n - 1; i-- > 0;) poly = poly * ia + c[i];
@@ -135,8 +150,8 @@ Small temme(LD a, LD x) {
   const LD s = std::sqrt(y);
   Small out;
   if (y < 11000) {
-    out.value = boost::math::erfc(s) / 2 + (x < a ? -r : r) * std::exp(-y);
-    out.log_value = std::log(out.value);
+    out.value = std::erfc(s) / 2 + (x < a ? -r : r) * std::exp(-y);
+    out.log_value = want_log ? std::log(out.value) : 0.0L;
   } else {
     out.log_value = -y + std::log(erfcx_large(s) / 2 + (x < a ? -r : r));
     out.value = std::exp(out.log_value);
@@ -161,7 +176,10 @@ void check_probability(double p, std::string_view what) {
     throw InputError(std::string(what) + ": must be in [0, 1], got " + show(p));
 }
 
-Tails tails(double k_in, double mean_in) {
+namespace {
+
+// Both tails; the logs only when asked for (they cost two long double logarithms).
+Tails tails_impl(double k_in, double mean_in, bool want_logs) {
   const LD k = k_in, mean = mean_in;
   Tails t;
   if (mean == 0) {
@@ -175,7 +193,7 @@ Tails tails(double k_in, double mean_in) {
   bool small_is_lower;
   Small s;
   if (a > 20 && std::fabs(mean - a) < 0.4L * a) {
-    s = temme(a, mean);
+    s = temme(a, mean, want_logs);
     small_is_lower = !(mean < a);  // temme() returns Q(a, x) for x >= a
   } else if (mean > a) {
     // P(N <= k) = pmf(k) * sum_i prod_{j<i} (k - j) / mean, ratio <= k / mean < 1.
@@ -201,7 +219,7 @@ Tails tails(double k_in, double mean_in) {
     small_is_lower = false;
   }
   const LD other = 1 - s.value;
-  const LD log_other = std::log1p(-s.value);
+  const LD log_other = want_logs ? std::log1p(-s.value) : 0.0L;
   if (small_is_lower) {
     t.lower = s.value;
     t.log_lower = s.log_value;
@@ -216,6 +234,12 @@ Tails tails(double k_in, double mean_in) {
   return t;
 }
 
+}  // namespace
+
+Tails tails(double k, double mean) {
+  return tails_impl(k, mean, true);
+}
+
 double pmf(double k, double mean) {
   return static_cast<double>(std::exp(log_pmf_ld(k, mean)));
 }
@@ -223,10 +247,10 @@ double log_pmf(double k, double mean) {
   return static_cast<double>(log_pmf_ld(k, mean));
 }
 double cdf(double k, double mean) {
-  return static_cast<double>(tails(k, mean).lower);
+  return static_cast<double>(tails_impl(k, mean, false).lower);
 }
 double sf(double k, double mean) {
-  return static_cast<double>(tails(k, mean).upper);
+  return static_cast<double>(tails_impl(k, mean, false).upper);
 }
 double log_cdf(double k, double mean) {
   return static_cast<double>(tails(k, mean).log_lower);
@@ -249,7 +273,7 @@ double quantile(double p, double mean, bool upper) {
   const LD target = p_small ? LD(p) : LD(1.0 - p);
   auto pred = [&](double k) {
     if (k < 0) return false;
-    const Tails t = tails(k, mean);
+    const Tails t = tails_impl(k, mean, false);
     if (!upper) return p_small ? t.lower >= target : t.upper <= target;
     return p_small ? t.upper <= target : t.lower >= target;
   };

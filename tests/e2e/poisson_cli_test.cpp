@@ -142,6 +142,9 @@ TEST_CASE("poisson_cli_fit_and_test", "[e2e][poisson]") {
   CHECK(f["ci_lo"].get<double>() < 2.3);
   CHECK(f["ci_hi"].get<double>() > 2.3);
   CHECK(f["dispersion"]["df"] == 9.0);
+  const Json inl = json_of({"poisson", "fit", "2,3,1,4,2,0,3,5,2,1"});
+  CHECK(inl["mean"] == 2.3);
+  CHECK(inl["ci_lo"] == f["ci_lo"]);
   const Json t = json_of({"poisson", "test", "137", "--time", "24", "--rate", "5"});
   CHECK(rel(t["p_value"].get<double>(), 0.12057858649437647) < 1e-12);
   CHECK(rel(t["ci_lo"].get<double>(), 4.7925222680749391) < 1e-12);
@@ -173,6 +176,11 @@ TEST_CASE("poisson_cli_bad_input_exits_2_with_a_message", "[e2e][poisson]") {
   expect_input_error({"poisson", "fit", "-"}, "<stdin>:2", "1 2\n3 x\n");
   expect_input_error({"poisson", "fit", "-"}, "non-negative integer count", "1 2\n3 -4\n");
   expect_input_error({"poisson", "fit", "-"}, "non-negative integer count", "1 2.5\n");
+  expect_input_error({"poisson", "fit", "1,2.5"},
+                     "counts: value 2: expected a non-negative integer count, found 2.5");
+  expect_input_error({"poisson", "fit", "no_such_file.txt"}, "no_such_file.txt");
+  expect_input_error({"poisson", "table", "--mean", "1e12"},
+                     "choose a window with --from and --to");
   expect_input_error({"poisson", "test", "3", "--time", "0"}, "--time: must be finite and > 0");
   expect_input_error({"poisson", "wait", "--rate", "-3"}, "--rate: must be finite and > 0");
 }
