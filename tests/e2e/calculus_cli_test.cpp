@@ -188,6 +188,17 @@ TEST_CASE("bad_inputs_exit_2_with_a_message", "[e2e][calculus]") {
   expect_input_error({"grad", "1/x", "--at", "0"}, "1/x: division by zero, at x=0");
   expect_input_error({"grad", "abs(x)", "--at", "0"},
                      "abs(x): not differentiable where its argument is 0, at x=0");
+  expect_input_error({"grad", "asin(x)", "--at", "2"},
+                     "asin(x): argument must be in [-1, 1], got 2, at x=2");
+  expect_input_error({"grad", "(-x)^0.5", "--at", "1"},
+                     "(-x)^0.5: negative base -1 with the non-integer exponent 0.5, at x=1");
+  expect_input_error({"grad", "exp(x)", "--at", "1000"},
+                     "exp(x): the result is not finite (overflow), got inf, at x=1000");
+  expect_input_error(
+      {"grad", "max(x,y)", "--at", "1,1"},
+      "max(x,y): not differentiable where its arguments are equal (1) with different derivatives");
+  expect_input_error({"hessian", "x^1.5", "--at", "0"},
+                     "x^1.5: not twice differentiable where the base is 0");
   expect_input_error({"hessian", "sqrt(x^2+y^2)", "--at", "0,0"},
                      "sqrt(x^2+y^2): not differentiable where its argument is 0, at x=0, y=0");
   expect_input_error({"grad", "x+y", "--at", "1,2", "--vars", "x"},
