@@ -269,8 +269,9 @@ void Analyzer::add_float_fast(const float* x, std::size_t n, Round round) {
         sum_hi,
         _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(rel), 1))));
     _mm512_store_ps(rel_buf, rel);
-    const float bmax = _mm512_reduce_max_ps(rel);
-    if (bmax > s.max_rel) {
+    // the running maximum rarely grows: one compare per block, the reduction only when it does
+    if (_mm512_cmp_ps_mask(rel, _mm512_set1_ps(static_cast<float>(s.max_rel)), _CMP_GT_OQ) != 0) {
+      const float bmax = _mm512_reduce_max_ps(rel);
       for (int k = 0; k < 16; ++k)
         if (rel_buf[k] == bmax) {
           s.max_rel = bmax;
