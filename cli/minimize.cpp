@@ -1,4 +1,5 @@
 // numkit minimize: unconstrained minimization of an expression with exact derivatives.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -26,7 +27,7 @@ struct MinimizeCliOptions {
 class TraceWriter {
  public:
   TraceWriter(const std::string& target, const OutputOptions& out,
-              const std::vector<std::string>& variables) {
+              const std::vector<std::string>& variables, bool method_column) {
     if (target.empty()) return;
     io::RenderOptions ro;
     ro.digits = out.digits;
@@ -41,18 +42,26 @@ class TraceWriter {
       if (!*file_) throw InputError("--trace " + target + ": cannot open for writing");
       os = file_.get();
     }
-    std::vector<std::string> columns{"k"};
-    for (const auto& v : variables) {
-      const bool clash =
-          v == "k" || v == "f" || v == "grad_norm" || v == "step" || v == "evaluations";
-      columns.push_back(clash ? "x_" + v : v);
-    }
+    std::vector<std::string> columns;
+    if (method_column) columns.emplace_back("method");
+    columns.emplace_back("k");
+    for (const auto& v : variables) columns.push_back(column_name(v));
     for (const char* c : {"f", "grad_norm", "step", "evaluations"}) columns.emplace_back(c);
     stream_ = std::make_unique<io::RowStream>(*os, ro, columns);
   }
-  void row(const expr::IterationRecord& r) {
+  // A variable's column: its name, or x_name when that clashes with another column.
+  static std::string column_name(const std::string& v) {
+    static const char* taken[] = {"k",      "f",      "grad_norm", "step",          "evaluations",
+                                  "method", "status", "value",     "gradient_norm", "iterations"};
+    for (const char* t : taken)
+      if (v == t) return "x_" + v;
+    return v;
+  }
+  void row(const expr::IterationRecord& r, const std::string& method) {
     if (!stream_) return;
-    std::vector<io::Json> values{r.iteration};
+    std::vector<io::Json> values;
+    if (!method.empty()) values.emplace_back(method);
+    values.emplace_back(r.iteration);
     for (Eigen::Index i = 0; i < r.x.size(); ++i) values.emplace_back(r.x(i));
     values.emplace_back(r.f);
     values.emplace_back(r.grad_norm);
@@ -73,49 +82,78 @@ class TraceWriter {
   std::unique_ptr<io::RowStream> stream_;
 };
 
-plot::Figure path_figure(const expr::Expression& f, const std::vector<expr::IterationRecord>& path,
-                         const std::string& method) {
+struct Run {
+  expr::Method method;
+  expr::MinimizeResult result;
+  std::vector<expr::IterationRecord> path;
+};
+
+plot::Figure path_figure(const expr::Expression& f, const std::vector<Run>& runs) {
   plot::Figure fig;
-  fig.title = "minimize " + f.text() + " (" + method + ", " + std::to_string(path.size() - 1) +
-              " iterations)";
+  fig.title = "minimize " + f.text();
+  if (runs.size() == 1)
+    fig.title += " (" + std::string(expr::to_string(runs[0].method)) + ", " +
+                 std::to_string(runs[0].result.iterations) + " iterations)";
   if (f.dimension() == 2) {
     std::vector<Eigen::Vector2d> pts;
-    plot::Series line;
-    line.title = method + " path";
-    line.style = plot::Style::linespoints;
-    for (const auto& r : path) {
-      pts.emplace_back(r.x(0), r.x(1));
-      line.x.push_back(r.x(0));
-      line.y.push_back(r.x(1));
+    plot::Series ends;
+    ends.title = "start and end";
+    ends.style = plot::Style::points;
+    for (const auto& run : runs) {
+      plot::Series line;
+      line.title = std::string(expr::to_string(run.method)) + " path (" +
+                   std::to_string(run.result.iterations) + " iterations)";
+      line.style = plot::Style::linespoints;
+      for (const auto& r : run.path) {
+        pts.emplace_back(r.x(0), r.x(1));
+        line.x.push_back(r.x(0));
+        line.y.push_back(r.x(1));
+      }
+      ends.x.push_back(line.x.front());
+      ends.y.push_back(line.y.front());
+      ends.x.push_back(line.x.back());
+      ends.y.push_back(line.y.back());
+      fig.series.push_back(std::move(line));
     }
     fig.xlabel = f.variables()[0];
     fig.ylabel = f.variables()[1];
     fig.contour = calculus::contour_of(f, pts, 0.5);
-    fig.series.push_back(line);
-    plot::Series ends;
-    ends.title = "start and end";
-    ends.style = plot::Style::points;
-    ends.x = {line.x.front(), line.x.back()};
-    ends.y = {line.y.front(), line.y.back()};
     fig.series.push_back(ends);
   } else {
     fig.xlabel = "iteration";
     fig.ylabel = "gradient norm";
     fig.logy = true;
-    plot::Series s;
-    s.title = method;
-    for (const auto& r : path) {
-      s.x.push_back(r.iteration);
-      s.y.push_back(r.grad_norm > 0 ? r.grad_norm : std::numeric_limits<double>::quiet_NaN());
+    for (const auto& run : runs) {
+      plot::Series s;
+      s.title = std::string(expr::to_string(run.method));
+      for (const auto& r : run.path) {
+        s.x.push_back(r.iteration);
+        s.y.push_back(r.grad_norm > 0 ? r.grad_norm : std::numeric_limits<double>::quiet_NaN());
+      }
+      fig.series.push_back(std::move(s));
     }
-    fig.series.push_back(s);
   }
   return fig;
 }
 
+std::vector<expr::Method> parse_methods(const std::string& list) {
+  std::vector<expr::Method> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= list.size(); ++i) {
+    if (i == list.size() || list[i] == ',') {
+      const expr::Method m = expr::parse_method(calculus::trim(list.substr(start, i - start)));
+      if (std::find(out.begin(), out.end(), m) != out.end())
+        throw UsageError("--method: " + std::string(expr::to_string(m)) + " is listed twice");
+      out.push_back(m);
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
 int run_minimize(const MinimizeCliOptions& o) {
+  const std::vector<expr::Method> methods = parse_methods(o.method);
   expr::MinimizeOptions mo;
-  mo.method = expr::parse_method(o.method);
   mo.gtol = o.gtol;
   mo.max_iterations = o.max_iter;
   mo.step = o.step;
@@ -123,34 +161,66 @@ int run_minimize(const MinimizeCliOptions& o) {
   mo.validate();
   const expr::Expression f = calculus::make_expression(o.input);
   const Eigen::VectorXd x0 = calculus::read_point(o.x0, f, "--x0");
-  TraceWriter writer(o.trace, o.output, f.variables());
-  std::vector<expr::IterationRecord> path;
+  const bool several = methods.size() > 1;
+  TraceWriter writer(o.trace, o.output, f.variables(), several);
   const bool want_path = !o.output.plot.empty();
-  const expr::TraceFn trace = [&](const expr::IterationRecord& r) {
-    writer.row(r);
-    if (want_path) path.push_back(r);
-  };
-  const expr::MinimizeResult res = expr::minimize(expr::make_objective(f), x0, mo, trace);
+  std::vector<Run> runs;
+  for (const expr::Method m : methods) {
+    mo.method = m;
+    Run run{m, {}, {}};
+    const expr::TraceFn trace = [&](const expr::IterationRecord& r) {
+      writer.row(r, several ? std::string(expr::to_string(m)) : std::string());
+      if (want_path) run.path.push_back(r);
+    };
+    run.result = expr::minimize(expr::make_objective(f), x0, mo, trace);
+    runs.push_back(std::move(run));
+  }
   writer.finish();
   io::Report r;
   r.data["expression"] = f.text();
   r.data["variables"] = to_json(f.variables());
-  r.data["method"] = std::string(expr::to_string(mo.method));
-  r.data["status"] = std::string(expr::to_string(res.status));
-  r.data["minimizer"] = to_json(res.x);
-  r.data["value"] = res.f;
-  r.data["gradient_norm"] = res.grad_norm;
-  r.data["iterations"] = res.iterations;
-  r.data["evaluations"] = res.evaluations;
-  r.data["x0"] = to_json(x0);
-  if (res.hessian_eigenvalues.size() > 0)
-    r.data["hessian_eigenvalues"] = to_json(res.hessian_eigenvalues);
-  if (!res.message.empty()) r.notes.push_back(res.message);
-  if (res.status == expr::Status::converged)
+  bool all_converged = true;
+  for (const auto& run : runs)
+    all_converged = all_converged && run.result.status == expr::Status::converged;
+  if (!several) {
+    const expr::MinimizeResult& res = runs[0].result;
+    r.data["method"] = std::string(expr::to_string(runs[0].method));
+    r.data["status"] = std::string(expr::to_string(res.status));
+    r.data["minimizer"] = to_json(res.x);
+    r.data["value"] = res.f;
+    r.data["gradient_norm"] = res.grad_norm;
+    r.data["iterations"] = res.iterations;
+    r.data["evaluations"] = res.evaluations;
+    r.data["x0"] = to_json(x0);
+    if (res.hessian_eigenvalues.size() > 0)
+      r.data["hessian_eigenvalues"] = to_json(res.hessian_eigenvalues);
+    if (!res.message.empty()) r.notes.push_back(res.message);
+  } else {
+    r.data["x0"] = to_json(x0);
+    io::Json rows = io::Json::array();
+    for (const auto& run : runs) {
+      const expr::MinimizeResult& res = run.result;
+      io::Json row = io::Json::object();
+      row["method"] = std::string(expr::to_string(run.method));
+      row["status"] = std::string(expr::to_string(res.status));
+      for (std::size_t i = 0; i < f.dimension(); ++i)
+        row[TraceWriter::column_name(f.variables()[i])] = res.x(static_cast<Eigen::Index>(i));
+      row["value"] = res.f;
+      row["gradient_norm"] = res.grad_norm;
+      row["iterations"] = res.iterations;
+      row["evaluations"] = res.evaluations;
+      rows.push_back(row);
+      if (!res.message.empty())
+        r.notes.push_back(std::string(expr::to_string(run.method)) + ": " + res.message);
+    }
+    r.data["runs"] = rows;
+    r.csv_table = "runs";
+  }
+  if (all_converged)
     r.notes.push_back("converged: |grad f| <= " + io::shortest(mo.gtol) + " max(1, |x|)");
   emit(r, o.output);
-  if (want_path) emit_plot(path_figure(f, path, std::string(expr::to_string(mo.method))), o.output);
-  return res.status == expr::Status::converged ? 0 : 1;
+  if (want_path) emit_plot(path_figure(f, runs), o.output);
+  return all_converged ? 0 : 1;
 }
 
 void setup_minimize(CLI::App& root) {
@@ -170,7 +240,10 @@ void setup_minimize(CLI::App& root) {
   cmd->add_option("--x0", opts->x0, "starting point: -1.2,1 or x=-1.2,y=1; @FILE or -")
       ->required()
       ->type_name("POINT");
-  cmd->add_option("--method", opts->method, "lbfgs (default), newton, gd or cg")
+  cmd->add_option(
+         "--method", opts->method,
+         "lbfgs (default), newton, gd or cg; a list such as lbfgs,newton,cg runs each from the "
+         "same start and compares them side by side")
       ->type_name("METHOD");
   cmd->add_option("--gtol", opts->gtol, "gradient tolerance (default 1e-8)");
   cmd->add_option("--max-iter", opts->max_iter,
@@ -191,7 +264,8 @@ void setup_minimize(CLI::App& root) {
       "  numkit minimize \"(1-x)^2+100*(y-x^2)^2\" --x0 -1.2,1\n"
       "  numkit minimize \"(1-x)^2+100*(y-x^2)^2\" --x0 x=-1.2,y=1 --method newton\n"
       "  numkit minimize \"x^2+3*y^2+x*y-x\" --x0 0,0 --method cg --json\n"
-      "  numkit minimize \"x-log(x)\" --x0 3 --method gd --step 0.5 --trace -");
+      "  numkit minimize \"x-log(x)\" --x0 3 --method gd --step 0.5 --trace -\n"
+      "  numkit minimize \"(1-x)^2+100*(y-x^2)^2\" --x0 -1.2,1 --method lbfgs,newton,cg");
   calculus::bind_calculus_run<MinimizeCliOptions>(cmd, opts, run_minimize);
 }
 

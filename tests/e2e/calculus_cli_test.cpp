@@ -134,6 +134,42 @@ TEST_CASE("minimize_matches_the_quadratic_module_on_a_convex_quadratic", "[e2e][
   CHECK(std::abs(q["minimizer"][0].get<double>() - 7.0 / 34) < 1e-16);
 }
 
+TEST_CASE("minimize_compares_several_methods_side_by_side", "[e2e][calculus]") {
+  const Json j =
+      json_of({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0=-1.2,1", "--method", "lbfgs,newton,cg"});
+  REQUIRE(j["runs"].size() == 3);
+  CHECK(j["runs"][0]["method"] == "lbfgs");
+  CHECK(j["runs"][1]["method"] == "newton");
+  for (const auto& run : j["runs"]) {
+    CHECK(run["status"] == "converged");
+    CHECK(std::abs(run["x"].get<double>() - 1) < 1e-7);
+    CHECK(std::abs(run["y"].get<double>() - 1) < 1e-7);
+  }
+  const auto csv =
+      run_numkit({"minimize", "x^2+y^2", "--x0", "1,1", "--method", "lbfgs,newton", "--csv"});
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.rfind(
+            "method,status,x,y,value,gradient_norm,iterations,evaluations\nlbfgs,converged,", 0) ==
+        0);
+  const auto trace = run_numkit(
+      {"minimize", "x^2+y^2", "--x0", "1,1", "--method", "lbfgs,cg", "--trace", "t.csv"});
+  REQUIRE(trace.exit_code == 0);
+  std::ifstream in(trace.dir / "t.csv");
+  std::string header;
+  std::getline(in, header);
+  CHECK(header == "method,k,x,y,f,grad_norm,step,evaluations");
+  // one run that does not converge makes the exit code 1
+  CHECK(json_of({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0=-1.2,1", "--method", "newton,gd",
+                 "--max-iter", "50"},
+                1)["runs"][1]["status"] == "max_iterations");
+  expect_input_error({"minimize", "x^2", "--x0", "1", "--method", "lbfgs,lbfgs"},
+                     "--method: lbfgs is listed twice");
+  const auto plot = run_numkit({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0=-1.2,1", "--method",
+                                "lbfgs,newton", "--plot", "p.png"});
+  REQUIRE(plot.exit_code == 0);
+  CHECK(std::filesystem::file_size(plot.dir / "p.png") > 1000);
+}
+
 TEST_CASE("minimize_reports_non_convergence_with_exit_1", "[e2e][calculus]") {
   const Json j = json_of({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0", "x=-1.2,y=1", "--method",
                           "gd", "--max-iter", "100"},
