@@ -138,7 +138,7 @@ ShowResult show_value(std::string_view text, const Format& f, Overflow mode,
   const bool exact = std::isfinite(d) && parse_decimal_exact(text, q);
   if (!exact && std::isfinite(d)) q = cpp_rational(d);  // hex floats are exact doubles
   double stored = round_to(d, f, mode);
-  if (std::isfinite(d)) {
+  if (std::isfinite(d) && f.id != FormatId::fp64) {  // fp64: strtod already rounded the text once
     // Double rounding guard: the double nearest the input may sit exactly on a rounding boundary of
     // F.
     const double up = std::nextafter(d, INFINITY), dn = std::nextafter(d, -INFINITY);

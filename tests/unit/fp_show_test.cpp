@@ -69,3 +69,12 @@ TEST_CASE("show_calls_a_decimal_beyond_the_double_range_an_overflow_not_an_inf_i
         "overflowed");
   CHECK(show_value("-inf", format(FormatId::fp16), Overflow::infinity, "V").outcome == "inf");
 }
+
+TEST_CASE("show_in_fp64_is_the_correctly_rounded_double_of_the_text", "[fp]") {
+  const auto r = show_value("0.1", format(FormatId::fp64), Overflow::infinity, "V");
+  CHECK(r.stored == 0.1);
+  CHECK(r.hex == "0x3fb999999999999a");
+  CHECK(r.abs_error == Approx(5.551115123125783e-18).epsilon(1e-12));
+  CHECK(show_value("0.1", format(FormatId::fp32), Overflow::infinity, "V").stored ==
+        static_cast<double>(0.1f));
+}
