@@ -1,5 +1,8 @@
+#include <boost/multiprecision/cpp_int.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <random>
+#include <string>
 
 #include "numkit/core/error.hpp"
 #include "numkit/fp/show.hpp"
@@ -77,4 +80,62 @@ TEST_CASE("show_in_fp64_is_the_correctly_rounded_double_of_the_text", "[fp]") {
   CHECK(r.abs_error == Approx(5.551115123125783e-18).epsilon(1e-12));
   CHECK(show_value("0.1", format(FormatId::fp32), Overflow::infinity, "V").stored ==
         static_cast<double>(0.1f));
+}
+
+namespace {
+using boost::multiprecision::cpp_int;
+using boost::multiprecision::cpp_rational;
+
+cpp_rational decimal_rational(const std::string& text) {
+  std::string s = text;
+  long long ex = 0;
+  if (const auto ep = s.find('e'); ep != std::string::npos) {
+    ex = std::stoll(s.substr(ep + 1));
+    s = s.substr(0, ep);
+  }
+  const auto dp = s.find('.');
+  std::string digits = s.substr(0, dp) + (dp == std::string::npos ? "" : s.substr(dp + 1));
+  if (dp != std::string::npos) ex -= static_cast<long long>(s.size() - dp - 1);
+  const auto nz = digits.find_first_not_of('0');
+  const cpp_int m(nz == std::string::npos ? std::string("0") : digits.substr(nz));
+  const cpp_int p = boost::multiprecision::pow(cpp_int(10), static_cast<unsigned>(std::llabs(ex)));
+  return ex < 0 ? cpp_rational(m, p) : cpp_rational(m * p);
+}
+}  // namespace
+
+TEST_CASE("show_picks_the_nearest_value_to_random_decimal_texts_in_exact_arithmetic", "[fp]") {
+  std::mt19937_64 rng(9);
+  int bad = 0;
+  for (auto id : {FormatId::fp16, FormatId::bf16, FormatId::e4m3, FormatId::fp32}) {
+    const Format& f = format(id);
+    for (int t = 0; t < 3000; ++t) {
+      std::string text;
+      if (t % 3 == 0) {  // an exact midpoint between neighbours, or just above it
+        const double lo = decode(rng() % (f.bit_mask() >> 1), f), hi = next_up(lo, f);
+        if (!std::isfinite(lo) || !std::isfinite(hi)) continue;
+        text = exact_decimal((lo + hi) / 2);
+        if (text.find('.') == std::string::npos) text += ".";
+        if (t % 2) text += "0000000000000000000000001";
+      } else {
+        std::string digits;
+        for (int i = 0, n = 1 + static_cast<int>(rng() % 25); i < n; ++i)
+          digits.push_back(static_cast<char>('0' + rng() % 10));
+        if (digits[0] == '0') digits[0] = '1';
+        const int e =
+            f.emax > 100 ? static_cast<int>(rng() % 80) - 50 : static_cast<int>(rng() % 20) - 12;
+        text = digits.substr(0, 1) + "." + digits.substr(1) + "e" + std::to_string(e);
+      }
+      const auto r = show_value(text, f, Overflow::infinity, "V");
+      if (!std::isfinite(r.stored)) continue;
+      const cpp_rational q = decimal_rational(text);
+      const cpp_rational d0 = abs(q - cpp_rational(r.stored));
+      for (double c : {next_up(r.stored, f), next_down(r.stored, f)}) {
+        if (!std::isfinite(c)) continue;
+        const cpp_rational dc = abs(q - cpp_rational(c));
+        if ((dc < d0 || (dc == d0 && (encode(r.stored, f) & 1))) && bad++ < 5)
+          FAIL_CHECK(f.name << ": " << text << " -> " << r.stored);
+      }
+    }
+  }
+  CHECK(bad == 0);
 }
