@@ -153,6 +153,24 @@ TEST_CASE("fp_analyze_plot_writes_the_exponent_histogram", "[e2e][fp]") {
   CHECK(std::filesystem::exists(r.dir / "h.svg"));
 }
 
+TEST_CASE("fp_scale_reads_raw_gradients_in_fixed_steps", "[e2e][fp]") {
+  std::vector<float> g;
+  for (int i = 0; i < 100; ++i) {
+    g.push_back(1e-3f);
+    g.push_back(100.0f);
+  }
+  const Json raw =
+      json_of({"fp", "scale", "-", "--raw", "f32", "--per-step", "2"}, 0, raw_floats(g));
+  const Json text =
+      json_of({"fp", "scale", "--values", "1e-3,100", "--per-step", "2", "--repeat", "100"});
+  CHECK(raw["steps"] == 100);
+  CHECK(raw["skipped"] == text["skipped"]);
+  CHECK(raw["final_scale"] == text["final_scale"]);
+  expect_error({"fp", "scale", "-", "--raw", "f32", "--per-step", "2"}, "not a multiple of 4",
+               raw_floats(g) + "x");
+  expect_error({"fp", "scale", "-", "--raw", "f32"}, "--per-step N", raw_floats(g));
+}
+
 TEST_CASE("fp_info_and_scale_plots_are_written", "[e2e][fp]") {
   const auto r = run_numkit({"fp", "info", "fp16", "bf16", "--plot", "saw.png"});
   CHECK(r.exit_code == 0);
