@@ -133,7 +133,7 @@ void read_line_steps(const std::string& spec, F&& step) {
   }
 }
 
-plot::Figure scale_figure(const fp::ScaleResult& r) {
+plot::Figure scale_figure(const fp::ScaleResult& r, double initial) {
   plot::Figure fig;
   fig.title = "dynamic loss scale";
   fig.xlabel = "step";
@@ -142,18 +142,30 @@ plot::Figure scale_figure(const fp::ScaleResult& r) {
   plot::Series s;
   s.title = "scale";
   s.style = plot::Style::steps;
-  for (std::size_t i = 0; i < r.trace_steps.size(); ++i) {
-    s.x.push_back(static_cast<double>(r.trace_steps[i]));
-    s.y.push_back(r.scale_trace[i]);
+  if (r.events.size() == r.growths + r.backoffs) {
+    // every change is recorded: the exact step function
+    s.x.push_back(1);
+    s.y.push_back(initial);
+    for (const auto& e : r.events) {
+      s.x.push_back(static_cast<double>(e.step) + 1);
+      s.y.push_back(e.scale);
+    }
+    s.x.push_back(static_cast<double>(r.steps));
+    s.y.push_back(r.final_scale);
+  } else {  // too many changes: the sampled trace
+    for (std::size_t i = 0; i < r.trace_steps.size(); ++i) {
+      s.x.push_back(static_cast<double>(r.trace_steps[i]));
+      s.y.push_back(r.scale_trace[i]);
+    }
   }
   fig.series.push_back(std::move(s));
   plot::Series k;
-  k.title = "skipped step";
+  k.title = "skipped step (overflow)";
   k.style = plot::Style::points;
   for (const auto& e : r.events)
     if (e.skipped) {
       k.x.push_back(static_cast<double>(e.step));
-      k.y.push_back(e.scale / 1);
+      k.y.push_back(e.scale_before);
     }
   if (!k.x.empty()) fig.series.push_back(std::move(k));
   return fig;
@@ -260,7 +272,7 @@ int run_scale(const ScaleCli& o) {
   if (r.nonfinite_inputs)
     rep.notes.push_back("the data contain nan/inf gradients: their steps are always skipped.");
   const int code = emit(rep, o.out);
-  emit_plot(scale_figure(r), o.out);
+  emit_plot(scale_figure(r, so.initial), o.out);
   return code;
 }
 

@@ -87,8 +87,9 @@ bool ScaleSimulator::step(std::span<const double> g) {
     ++r_.backoffs;
     if (r_.first_skip == 0) r_.first_skip = r_.steps;
     clean_ = 0;
+    const double before = scale_;
     scale_ = clamp(scale_ * opt_.backoff);
-    if (r_.events.size() < max_events_) r_.events.push_back({r_.steps, scale_, true});
+    if (r_.events.size() < max_events_) r_.events.push_back({r_.steps, before, scale_, true});
   } else {
     r_.underflowed += under;
     r_.became_subnormal += sub;
@@ -98,9 +99,10 @@ bool ScaleSimulator::step(std::span<const double> g) {
     if (clean_ % opt_.interval == 0 && opt_.growth > 1) {
       const double next = clamp(scale_ * opt_.growth);
       if (std::isfinite(next) && next != scale_) {
+        const double before = scale_;
         scale_ = next;
         ++r_.growths;
-        if (r_.events.size() < max_events_) r_.events.push_back({r_.steps, scale_, false});
+        if (r_.events.size() < max_events_) r_.events.push_back({r_.steps, before, scale_, false});
       }
     }
   }

@@ -22,9 +22,10 @@ struct ScaleOptions {
 };
 
 struct ScaleEvent {
-  std::uint64_t step;  // 1-based
-  double scale;        // the scale after the event
-  bool skipped;        // true: overflow, step skipped and scale backed off; false: growth
+  std::uint64_t step;   // 1-based
+  double scale_before;  // the scale used at that step
+  double scale;         // the scale after the event
+  bool skipped;         // true: overflow, step skipped and scale backed off; false: growth
 };
 
 struct ScaleResult {
