@@ -747,7 +747,8 @@ int run_sample(const SampleCli& o) {
   std::fflush(stdout);
   if (want_plot) {
     plot::Figure fig;
-    fig.title = "sample of " + fmt(nd) + " against Poisson(" + fmt(m) + ")";
+    fig.title = "sample of " + std::to_string(static_cast<long long>(nd)) + " against Poisson(" +
+                fmt(m) + ")";
     fig.xlabel = "k";
     fig.ylabel = "frequency";
     plot::Series h{"sample", {}, {}, {}, {}, plot::Style::boxes, false};
@@ -905,7 +906,8 @@ void setup_fit(CLI::App* parent) {
       "Examples:\n"
       "  numkit poisson fit 2,3,1,4,2,0,3,5,2,1\n"
       "  numkit poisson fit 0,0,1,0,2,0,1,0,0,3 --level 0.99 --json\n"
-      "  numkit poisson sample 1000 --mean 4 --seed 3 > counts.txt && numkit poisson fit counts.txt\n"
+      "  numkit poisson sample 1000 --mean 4 --seed 3 > counts.txt && numkit poisson fit "
+      "counts.txt\n"
       "  printf '2 3 1 4 2 0 3 5 2 1\\n' | numkit poisson fit");
   bind_run<FitCli>(cmd, o, run_fit);
 }
