@@ -153,9 +153,9 @@ Rows parse_grid(const Source& src, GridMode mode, const ReadOptions& options) {
           }
           if (seg[i] == ',' && mode != GridMode::whitespace) {
             if (tokens.empty() || last_was_comma) {  // an empty field
-              fail_at(src, line_no, seg_start + i + 1,
-                      "expected a number, found \"" + chunk_around(full_line, seg_start + i) +
-                          "\"");
+              fail_at(
+                  src, line_no, seg_start + i + 1,
+                  "expected a number, found \"" + chunk_around(full_line, seg_start + i) + "\"");
             }
             last_was_comma = true;
             ++i;
@@ -502,7 +502,9 @@ InputFormat detect(const Source& src, const ReadOptions& options) {
   if (t.rfind("%%MatrixMarket", 0) == 0 || t.rfind("%%matrixmarket", 0) == 0)
     return InputFormat::matrix_market;
   if (!t.empty() && t.front() == '[') return InputFormat::json;
-  if (src.literal) return InputFormat::literal;
+  // Text typed inline or piped in may use the inline row separator ';'.
+  if (src.literal || (src.extension.empty() && t.find(';') != std::string_view::npos))
+    return InputFormat::literal;
   return t.find(',') != std::string_view::npos ? InputFormat::csv : InputFormat::whitespace;
 }
 

@@ -1,6 +1,7 @@
 // Every example in README.md and docs/*.md is a test: a line `$ numkit ...` inside a fenced
 // block is run with sh (in a fresh folder that sees the repository's examples/ and docs/), must
-// exit 0, and must print exactly the lines that follow it, up to a blank line or the fence.
+// exit 0, and must print exactly the lines that follow it, up to the next `$ ` line or the
+// fence (trailing blank lines aside).
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -39,15 +40,20 @@ std::vector<DocExample> examples_in(const fs::path& path) {
       current = &found.back();
       continue;
     }
-    if (current == nullptr) continue;
-    if (line.empty()) {
+    if (line.rfind("$ ", 0) == 0) {
       current = nullptr;
       continue;
     }
+    if (current == nullptr) continue;
     current->expected += line + "\n";
-    current->has_expected = true;
+    if (!line.empty()) current->has_expected = true;
   }
   return found;
+}
+
+std::string without_trailing_blank_lines(std::string s) {
+  while (s.size() >= 2 && s[s.size() - 1] == '\n' && s[s.size() - 2] == '\n') s.pop_back();
+  return s;
 }
 
 std::vector<fs::path> documents() {
@@ -75,7 +81,9 @@ TEST_CASE("documentation_examples_print_what_the_documents_say", "[docs]") {
         auto r = numkit::test::run_shell(example.command, dir);
         INFO("stderr:\n" << r.err);
         CHECK(r.exit_code == 0);
-        if (example.has_expected) CHECK(r.out == example.expected);
+        if (example.has_expected)
+          CHECK(without_trailing_blank_lines(r.out) ==
+                without_trailing_blank_lines(example.expected));
       }
     }
   }

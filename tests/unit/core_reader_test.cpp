@@ -63,6 +63,12 @@ TEST_CASE("reader_accepts_every_inline_vector_form", "[reader]") {
   CHECK(numkit::read_vector("[[1],[-2]]", "-b") == expected);
 }
 
+TEST_CASE("reader_takes_the_inline_forms_from_a_file_without_extension_too", "[reader]") {
+  InFreshDir d;
+  d.write("piped", "3 2; 2 6\n");
+  CHECK(numkit::read_matrix("piped", "-A") == m22(3, 2, 2, 6));
+}
+
 TEST_CASE("reader_reads_numbers_exactly_including_hex_floats", "[reader]") {
   Eigen::VectorXd v = numkit::read_vector("0.1 1e-300 0x1.8p-3 -2.5e+10 +4", "-b");
   REQUIRE(v.size() == 5);
@@ -81,9 +87,12 @@ TEST_CASE("reader_reads_files_by_extension", "[reader]") {
   d.write("A.txt", "# a comment\n3 2\n\n2\t6\n");
   d.write("A.dat", "3 2\n2 6");
   d.write("A.json", "[[3, 2],\n [2, 6]]\n");
-  d.write("A.mtx", "%%MatrixMarket matrix coordinate real general\n% comment\n2 2 4\n1 1 3\n1 2 2\n2 1 2\n2 2 6\n");
+  d.write("A.mtx",
+          "%%MatrixMarket matrix coordinate real general\n% comment\n2 2 4\n1 1 3\n1 2 2\n2 1 2\n2 "
+          "2 6\n");
   d.write("S.mtx", "%%MatrixMarket matrix coordinate real symmetric\n2 2 3\n1 1 3\n2 1 2\n2 2 6\n");
-  d.write("I.mtx", "%%MatrixMarket matrix coordinate integer general\n2 2 4\n1 1 3\n1 2 2\n2 1 2\n2 2 6\n");
+  d.write("I.mtx",
+          "%%MatrixMarket matrix coordinate integer general\n2 2 4\n1 1 3\n1 2 2\n2 1 2\n2 2 6\n");
   d.write("R.mtx", "%%MatrixMarket matrix array real general\n2 2\n3\n2\n2\n6\n");
   d.write("RS.mtx", "%%MatrixMarket matrix array real symmetric\n2 2\n3\n2\n6\n");
   d.write("K.mtx", "%%MatrixMarket matrix coordinate real skew-symmetric\n2 2 1\n2 1 5\n");
@@ -140,7 +149,8 @@ TEST_CASE("reader_bad_input_messages_name_the_source_and_position", "[reader]") 
         "bad.json:1:11: expected a number, found \"x\"");
   CHECK(message_of([] { numkit::read_matrix("ragged.json", "-A"); }) ==
         "ragged.json:1:11: row 2 has 1 entries but row 1 has 2");
-  CHECK(message_of([] { numkit::read_matrix("missing.csv", "-A"); }) == "missing.csv: no such file");
+  CHECK(message_of([] { numkit::read_matrix("missing.csv", "-A"); }) ==
+        "missing.csv: no such file");
   CHECK(message_of([] { numkit::read_matrix("[[1,2],[3,4]", "-A"); }) ==
         "-A:1:13: expected \"]\", found the end of the input");
   CHECK(message_of([] { numkit::read_matrix("1 2; 3 x", "-A"); }) ==
@@ -150,8 +160,9 @@ TEST_CASE("reader_bad_input_messages_name_the_source_and_position", "[reader]") 
   CHECK(message_of([] {
           numkit::require_vector_size(numkit::read_vector("1,2,3", "-b"), "b", 2, "A");
         }) == "b has 3 entries but A is 2×2");
-  CHECK(message_of([] { numkit::require_square(numkit::read_matrix_any("1 2 3; 4 5 6", "-A"), "A"); }) ==
-        "A must be square, but -A is 2×3");
+  CHECK(message_of([] {
+          numkit::require_square(numkit::read_matrix_any("1 2 3; 4 5 6", "-A"), "A");
+        }) == "A must be square, but -A is 2×3");
 }
 
 TEST_CASE("reader_allows_nonfinite_only_when_asked", "[reader]") {
@@ -160,7 +171,8 @@ TEST_CASE("reader_allows_nonfinite_only_when_asked", "[reader]") {
   Eigen::VectorXd v = numkit::read_vector("nan inf -inf", "-x", allow);
   CHECK(std::isnan(v[0]));
   CHECK(v[1] == std::numeric_limits<double>::infinity());
-  CHECK(message_of([] { numkit::read_vector("1 inf", "-x"); }) == "-x:1:3: inf is not allowed here");
+  CHECK(message_of([] { numkit::read_vector("1 inf", "-x"); }) ==
+        "-x:1:3: inf is not allowed here");
 }
 
 TEST_CASE("parse_double_states_the_rule", "[number]") {

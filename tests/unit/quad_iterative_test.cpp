@@ -141,7 +141,7 @@ TEST_CASE("bad_options_are_refused_naming_the_option", "[quad]") {
   mo.lr = -1;
   CHECK_THROWS_WITH(numkit::quad::minimize(form, mo), Catch::Contains("--lr: must be"));
   mo.lr = 0.1;
-  mo.x0 = Eigen::Vector3d(1, 2, 3);
+  mo.x0 = Eigen::VectorXd::LinSpaced(3, 1.0, 3.0);  // (1, 2, 3): the wrong size
   CHECK_THROWS_WITH(numkit::quad::minimize(form, mo), Catch::Contains("--x0"));
   CHECK_THROWS_AS(QuadForm(Eigen::MatrixXd(2, 3), Eigen::VectorXd(), 0.0, Convention::full),
                   numkit::InputError);
