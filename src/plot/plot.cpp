@@ -136,8 +136,9 @@ std::string gnuplot_script(const Figure& fig, const std::string& terminal,
     s << "set ytics nomirror\nset y2tics\n";
     if (!fig.y2label.empty()) s << "set y2label " << quote(fig.y2label) << "\n";
   }
-  if (fig.logx) s << "set logscale x\n";
-  if (fig.logy) s << "set logscale y\n";
+  // %g keeps log-axis labels short: 1e-08, not 0.00000001.
+  if (fig.logx) s << "set logscale x\nset format x '%g'\n";
+  if (fig.logy) s << "set logscale y\nset format y '%g'\n";
   if (fig.xrange)
     s << "set xrange [" << num(fig.xrange->first) << ":" << num(fig.xrange->second) << "]\n";
   if (fig.yrange)
