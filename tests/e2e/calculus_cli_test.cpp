@@ -6,35 +6,15 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "run_numkit.hpp"
+#include "e2e.hpp"
 
+using numkit::test::expect_input_error;
+using numkit::test::run_json;
 using numkit::test::run_numkit;
 using Json = nlohmann::json;
 
-namespace {
-
-Json json_of(const std::vector<std::string>& args, int expected_exit = 0) {
-  auto args2 = args;
-  args2.push_back("--json");
-  const auto r = run_numkit(args2);
-  INFO("stderr: " << r.err);
-  REQUIRE(r.exit_code == expected_exit);
-  return Json::parse(r.out);
-}
-
-void expect_input_error(const std::vector<std::string>& args, const std::string& message_part,
-                        const std::string& stdin_text = "") {
-  const auto r = run_numkit(args, stdin_text);
-  INFO("stderr: " << r.err);
-  CHECK(r.exit_code == 2);
-  CHECK(r.err.find(message_part) != std::string::npos);
-  CHECK(r.out.find("nan") == std::string::npos);
-}
-
-}  // namespace
-
 TEST_CASE("grad_prints_value_gradient_norm_and_steepest_ascent", "[e2e][calculus]") {
-  const Json j = json_of({"grad", "x^2+y^2", "--at", "1,2"});
+  const Json j = run_json({"grad", "x^2+y^2", "--at", "1,2"});
   CHECK(j["variables"] == Json::array({"x", "y"}));
   CHECK(j["value"] == 5.0);
   CHECK(j["gradient"] == Json::array({2.0, 4.0}));
@@ -45,11 +25,11 @@ TEST_CASE("grad_prints_value_gradient_norm_and_steepest_ascent", "[e2e][calculus
 
 TEST_CASE("grad_dir_prints_the_unit_directional_derivative_and_the_raw_product",
           "[e2e][calculus]") {
-  const Json j = json_of({"grad", "x^2+y^2", "--at", "1,2", "--dir", "3,4"});
+  const Json j = run_json({"grad", "x^2+y^2", "--at", "1,2", "--dir", "3,4"});
   CHECK(j["directional_derivative"] == 4.4);
   CHECK(j["raw_gradient_dot_v"] == 22.0);
   CHECK(j["unit_direction"] == Json::array({0.6, 0.8}));
-  CHECK(json_of({"grad", "x^2+y^2", "--at", "1,2", "--dir", "1,0"})["directional_derivative"] ==
+  CHECK(run_json({"grad", "x^2+y^2", "--at", "1,2", "--dir", "1,0"})["directional_derivative"] ==
         2.0);
   // the table labels both numbers
   const auto r = run_numkit({"grad", "x^2+y^2", "--at", "1,2", "--dir", "3,4"});
@@ -61,7 +41,7 @@ TEST_CASE("grad_dir_prints_the_unit_directional_derivative_and_the_raw_product",
 }
 
 TEST_CASE("grad_accepts_named_points_constants_vars_and_stdin", "[e2e][calculus]") {
-  const Json j = json_of({"grad", "x*exp(-y)", "--at", "y=0,x=2", "--vars", "y,x"});
+  const Json j = run_json({"grad", "x*exp(-y)", "--at", "y=0,x=2", "--vars", "y,x"});
   CHECK(j["variables"] == Json::array({"y", "x"}));
   CHECK(j["gradient"] == Json::array({-2.0, 1.0}));
   const auto r = run_numkit({"grad", "-", "--at", "pi/2", "--json"}, "sin(t)\n");
@@ -70,20 +50,20 @@ TEST_CASE("grad_accepts_named_points_constants_vars_and_stdin", "[e2e][calculus]
   CHECK(k["value"] == 1.0);
   CHECK(std::abs(k["gradient"][0].get<double>()) < 1e-16);
   // a critical point has no steepest ascent direction
-  CHECK(json_of({"grad", "x^2+y^2", "--at", "0,0"})["steepest_ascent"].is_null());
+  CHECK(run_json({"grad", "x^2+y^2", "--at", "0,0"})["steepest_ascent"].is_null());
 }
 
 TEST_CASE("grad_from_a_file_with_at_sign", "[e2e][calculus]") {
   const auto dir = numkit::test::fresh_dir();
   const auto path = numkit::test::write_file(dir, "f.txt", "x^3 + y\n");
-  const Json j = json_of({"grad", "@" + path.string(), "--at", "2,5"});
+  const Json j = run_json({"grad", "@" + path.string(), "--at", "2,5"});
   CHECK(j["gradient"] == Json::array({12.0, 1.0}));
 }
 
 TEST_CASE("grad_check_agrees_with_richardson_differences", "[e2e][calculus]") {
-  const Json j = json_of({"grad", "x*exp(-y)+sin(x*y)", "--at", "0.7,0.3", "--check"});
+  const Json j = run_json({"grad", "x*exp(-y)+sin(x*y)", "--at", "0.7,0.3", "--check"});
   CHECK(j["check"]["max_abs_difference"].get<double>() < 1e-9);
-  const Json h = json_of({"hessian", "x*exp(-y)+sin(x*y)", "--at", "0.7,0.3", "--check"});
+  const Json h = run_json({"hessian", "x*exp(-y)+sin(x*y)", "--at", "0.7,0.3", "--check"});
   CHECK(h["check"]["max_abs_difference"].get<double>() < 1e-6);
 }
 
@@ -97,15 +77,15 @@ TEST_CASE("grad_plot_writes_a_file_for_two_variables", "[e2e][calculus]") {
 }
 
 TEST_CASE("hessian_classifies_critical_points", "[e2e][calculus]") {
-  const Json s = json_of({"hessian", "x^2-y^2", "--at", "0,0"});
+  const Json s = run_json({"hessian", "x^2-y^2", "--at", "0,0"});
   CHECK(s["hessian"] == Json::array({Json::array({2.0, 0.0}), Json::array({0.0, -2.0})}));
   CHECK(s["eigenvalues"] == Json::array({-2.0, 2.0}));
   CHECK(s["critical_point"] == "saddle");
-  CHECK(json_of({"hessian", "(1-x)^2+100*(y-x^2)^2", "--at", "1,1", "--vars",
-                 "x,y"})["critical_point"] == "minimum");
-  CHECK(json_of({"hessian", "-x^2-y^2", "--at", "0,0"})["critical_point"] == "maximum");
-  CHECK(json_of({"hessian", "x^4+y^2", "--at", "0,0"})["critical_point"] == "degenerate");
-  const Json n = json_of({"hessian", "x^2+y^2", "--at", "1,2"});
+  CHECK(run_json({"hessian", "(1-x)^2+100*(y-x^2)^2", "--at", "1,1", "--vars",
+                  "x,y"})["critical_point"] == "minimum");
+  CHECK(run_json({"hessian", "-x^2-y^2", "--at", "0,0"})["critical_point"] == "maximum");
+  CHECK(run_json({"hessian", "x^4+y^2", "--at", "0,0"})["critical_point"] == "degenerate");
+  const Json n = run_json({"hessian", "x^2+y^2", "--at", "1,2"});
   CHECK(n["critical_point"] == "not a critical point");
   CHECK(n["definiteness"] == "positive definite");
 }
@@ -113,7 +93,7 @@ TEST_CASE("hessian_classifies_critical_points", "[e2e][calculus]") {
 TEST_CASE("minimize_rosenbrock_converges_by_lbfgs_and_newton", "[e2e][calculus]") {
   for (const char* m : {"lbfgs", "newton", "cg"}) {
     INFO(m);
-    const Json j = json_of({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0=-1.2,1", "--method", m});
+    const Json j = run_json({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0=-1.2,1", "--method", m});
     CHECK(j["status"] == "converged");
     CHECK(std::abs(j["minimizer"][0].get<double>() - 1) < 1e-7);
     CHECK(std::abs(j["minimizer"][1].get<double>() - 1) < 1e-7);
@@ -122,10 +102,10 @@ TEST_CASE("minimize_rosenbrock_converges_by_lbfgs_and_newton", "[e2e][calculus]"
 
 TEST_CASE("minimize_matches_the_quadratic_module_on_a_convex_quadratic", "[e2e][calculus]") {
   const std::string f = "3*x^2+2*x*y+6*y^2-x+y";  // exact minimizer (7/34, -2/17)
-  const Json q = json_of({"quad", "minimize", "--expr", f});
+  const Json q = run_json({"quad", "minimize", "--expr", f});
   for (const char* m : {"newton", "lbfgs", "cg"}) {
     INFO(m);
-    const Json j = json_of({"minimize", f, "--x0", "0,0", "--method", m});
+    const Json j = run_json({"minimize", f, "--x0", "0,0", "--method", m});
     CHECK(j["status"] == "converged");
     for (int i = 0; i < 2; ++i)
       CHECK(std::abs(j["minimizer"][i].get<double>() - q["minimizer"][i].get<double>()) < 1e-9);
@@ -136,7 +116,7 @@ TEST_CASE("minimize_matches_the_quadratic_module_on_a_convex_quadratic", "[e2e][
 
 TEST_CASE("minimize_compares_several_methods_side_by_side", "[e2e][calculus]") {
   const Json j =
-      json_of({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0=-1.2,1", "--method", "lbfgs,newton,cg"});
+      run_json({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0=-1.2,1", "--method", "lbfgs,newton,cg"});
   REQUIRE(j["runs"].size() == 3);
   CHECK(j["runs"][0]["method"] == "lbfgs");
   CHECK(j["runs"][1]["method"] == "newton");
@@ -159,9 +139,9 @@ TEST_CASE("minimize_compares_several_methods_side_by_side", "[e2e][calculus]") {
   std::getline(in, header);
   CHECK(header == "method,k,x,y,f,grad_norm,step,evaluations");
   // one run that does not converge makes the exit code 1
-  CHECK(json_of({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0=-1.2,1", "--method", "newton,gd",
-                 "--max-iter", "50"},
-                1)["runs"][1]["status"] == "max_iterations");
+  CHECK(run_json({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0=-1.2,1", "--method", "newton,gd",
+                  "--max-iter", "50"},
+                 1)["runs"][1]["status"] == "max_iterations");
   expect_input_error({"minimize", "x^2", "--x0", "1", "--method", "lbfgs,lbfgs"},
                      "--method: lbfgs is listed twice");
   const auto plot = run_numkit({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0=-1.2,1", "--method",
@@ -171,16 +151,16 @@ TEST_CASE("minimize_compares_several_methods_side_by_side", "[e2e][calculus]") {
 }
 
 TEST_CASE("minimize_reports_non_convergence_with_exit_1", "[e2e][calculus]") {
-  const Json j = json_of({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0", "x=-1.2,y=1", "--method",
-                          "gd", "--max-iter", "100"},
-                         1);
+  const Json j = run_json({"minimize", "(1-x)^2+100*(y-x^2)^2", "--x0", "x=-1.2,y=1", "--method",
+                           "gd", "--max-iter", "100"},
+                          1);
   CHECK(j["status"] == "max_iterations");
   CHECK(j["iterations"] == 100);
-  const Json s = json_of({"minimize", "x^4/4-x^2/2+y^2/2", "--x0", "0,0.5"}, 1);
+  const Json s = run_json({"minimize", "x^4/4-x^2/2+y^2/2", "--x0", "0,0.5"}, 1);
   CHECK(s["status"] == "saddle_point");
-  const Json n = json_of({"minimize", "x^4/4-x^2/2+y^2/2", "--x0", "0,0.5", "--method", "newton"});
+  const Json n = run_json({"minimize", "x^4/4-x^2/2+y^2/2", "--x0", "0,0.5", "--method", "newton"});
   CHECK(n["status"] == "converged");
-  CHECK(json_of({"minimize", "x-y^2", "--x0", "0,1"}, 1)["status"] == "diverged");
+  CHECK(run_json({"minimize", "x-y^2", "--x0", "0,1"}, 1)["status"] == "diverged");
 }
 
 TEST_CASE("minimize_trace_streams_csv_and_json_lines", "[e2e][calculus]") {

@@ -14,30 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "run_numkit.hpp"
+#include "e2e.hpp"
 
+using numkit::test::expect_input_error;
+using numkit::test::run_json;
 using numkit::test::run_numkit;
 using Json = nlohmann::json;
 
 namespace {
-
-Json json_of(std::vector<std::string> args, int expected_exit = 0,
-             const std::string& stdin_text = "") {
-  args.push_back("--json");
-  const auto r = run_numkit(args, stdin_text);
-  INFO("stderr: " << r.err);
-  REQUIRE(r.exit_code == expected_exit);
-  return Json::parse(r.out);
-}
-
-void expect_input_error(const std::vector<std::string>& args, const std::string& message_part,
-                        const std::string& stdin_text = "") {
-  const auto r = run_numkit(args, stdin_text);
-  INFO("args: " << args.back() << "\nstderr: " << r.err);
-  CHECK(r.exit_code == 2);
-  CHECK(r.err.find(message_part) != std::string::npos);
-  CHECK(r.out.find("nan") == std::string::npos);
-}
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
@@ -49,7 +33,7 @@ std::vector<std::string> lines(const std::string& text) {
 }  // namespace
 
 TEST_CASE("harmonic_value_prints_h10_correctly_rounded", "[e2e][harmonic]") {
-  const Json j = json_of({"harmonic", "value", "10"});
+  const Json j = run_json({"harmonic", "value", "10"});
   CHECK(j["n"] == 10);
   CHECK(j["value"].get<double>() == 7381.0 / 2520.0);  // both operands exact: one rounding
   CHECK(j["method"] == "exact summation");
@@ -60,18 +44,18 @@ TEST_CASE("harmonic_value_prints_h10_correctly_rounded", "[e2e][harmonic]") {
 }
 
 TEST_CASE("harmonic_value_exact_prints_the_fraction_in_lowest_terms", "[e2e][harmonic]") {
-  const Json j = json_of({"harmonic", "value", "30", "--exact"});
+  const Json j = run_json({"harmonic", "value", "30", "--exact"});
   boost::multiprecision::cpp_rational sum = 0;
   for (int k = 1; k <= 30; ++k) sum += boost::multiprecision::cpp_rational(1, k);
   CHECK(j["numerator"] == boost::multiprecision::numerator(sum).str());
   CHECK(j["denominator"] == boost::multiprecision::denominator(sum).str());
-  const Json j2 = json_of({"harmonic", "value", "5", "--exact", "--order", "2"});
+  const Json j2 = run_json({"harmonic", "value", "5", "--exact", "--order", "2"});
   CHECK(j2["numerator"] == "5269");
   CHECK(j2["denominator"] == "3600");
 }
 
 TEST_CASE("harmonic_value_digits_40_matches_a_50_digit_digamma_reference", "[e2e][harmonic]") {
-  const Json j = json_of({"harmonic", "value", "1e18", "--digits", "40"});
+  const Json j = run_json({"harmonic", "value", "1e18", "--digits", "40"});
   const std::string s = j["value"].get<std::string>();
   CHECK(s.size() == 41);  // 40 digits and the point
   using boost::multiprecision::cpp_bin_float_50;
@@ -81,11 +65,11 @@ TEST_CASE("harmonic_value_digits_40_matches_a_50_digit_digamma_reference", "[e2e
 }
 
 TEST_CASE("harmonic_value_accepts_huge_n_and_many_spellings", "[e2e][harmonic]") {
-  const Json j = json_of({"harmonic", "value", "10^300"});
+  const Json j = run_json({"harmonic", "value", "10^300"});
   CHECK(j["value"].get<double>() == Approx(691.35274356311527).epsilon(1e-15));
   CHECK(j["method"] == "asymptotic expansion");
-  CHECK(json_of({"harmonic", "value", "2.5e3"})["n"] == 2500);
-  CHECK(json_of({"harmonic", "value", "2^64"})["n"] == "18446744073709551616");
+  CHECK(run_json({"harmonic", "value", "2.5e3"})["n"] == 2500);
+  CHECK(run_json({"harmonic", "value", "2^64"})["n"] == "18446744073709551616");
 }
 
 TEST_CASE("harmonic_value_reads_several_n_from_args_stdin_and_files", "[e2e][harmonic]") {
@@ -113,14 +97,14 @@ TEST_CASE("harmonic_value_plot_writes_the_figure", "[e2e][harmonic]") {
 }
 
 TEST_CASE("harmonic_bounds_are_checked_and_reported_with_gaps", "[e2e][harmonic]") {
-  const Json j = json_of({"harmonic", "bounds", "10"});
+  const Json j = run_json({"harmonic", "bounds", "10"});
   REQUIRE(j["checks"].size() == 4);
   CHECK(j["all_hold"] == true);
   CHECK(j["checks"][0]["inequality"] == "ln(n+1) < H(n)");
   CHECK(j["checks"][0]["left"].get<double>() == Approx(std::log(11.0)).epsilon(1e-15));
   CHECK(j["checks"][1]["right"].get<double>() == Approx(1 + std::log(10.0)).epsilon(1e-15));
   for (const auto& c : j["checks"]) CHECK(c["holds"] == true);
-  const Json big = json_of({"harmonic", "bounds", "10^300"});
+  const Json big = run_json({"harmonic", "bounds", "10^300"});
   CHECK(big["checks"][2]["gap"] == "4.16667e-602");  // 1/(24 n^2)
   CHECK(big["all_hold"] == true);
 }
@@ -136,7 +120,7 @@ TEST_CASE("harmonic_bounds_plot_draws_the_proof_picture", "[e2e][harmonic]") {
 }
 
 TEST_CASE("harmonic_inverse_finds_the_44_digit_answer_for_100", "[e2e][harmonic]") {
-  const Json j = json_of({"harmonic", "inverse", "100"});
+  const Json j = run_json({"harmonic", "inverse", "100"});
   CHECK(j["n"] == "15092688622113788323693563264538101449859497");  // OEIS A002387
   CHECK(j["n_digits"] == 44);
   CHECK(j["verified"] == true);
@@ -160,12 +144,12 @@ TEST_CASE("harmonic_stall_fp16_matches_an_independent_float16_simulation", "[e2e
     if (next == s) break;
     s = next;
   }
-  const Json j = json_of({"harmonic", "stall", "--format", "fp16"});
+  const Json j = run_json({"harmonic", "stall", "--format", "fp16"});
   CHECK(j["stall_n"] == k);
   CHECK(j["stall_value"].get<double>() == static_cast<double>(s));
   CHECK(j["comparison"].size() == 4);
   CHECK(j["comparison"][0]["summation"] == "naive");
-  const Json d = json_of({"harmonic", "stall", "--format", "fp64", "--terms", "1000"});
+  const Json d = run_json({"harmonic", "stall", "--format", "fp64", "--terms", "1000"});
   CHECK(d["method"] == "predicted by the half-ulp analysis");
   CHECK(d["predicted_n"] == 281474976710656ULL);
   CHECK(!d.contains("stall_value"));

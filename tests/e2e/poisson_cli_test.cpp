@@ -6,30 +6,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "run_numkit.hpp"
+#include "e2e.hpp"
 
+using numkit::test::expect_input_error;
+using numkit::test::run_json;
 using numkit::test::run_numkit;
 using Json = nlohmann::json;
 
 namespace {
-
-Json json_of(const std::vector<std::string>& args, const std::string& stdin_text = "") {
-  auto args2 = args;
-  args2.push_back("--json");
-  const auto r = run_numkit(args2, stdin_text);
-  INFO("stderr: " << r.err);
-  REQUIRE(r.exit_code == 0);
-  return Json::parse(r.out);
-}
-
-void expect_input_error(const std::vector<std::string>& args, const std::string& message_part,
-                        const std::string& stdin_text = "") {
-  const auto r = run_numkit(args, stdin_text);
-  INFO("stderr: " << r.err);
-  CHECK(r.exit_code == 2);
-  CHECK(r.err.find(message_part) != std::string::npos);
-  CHECK(r.out.find("nan") == std::string::npos);
-}
 
 double rel(double a, double b) {
   return std::fabs(a - b) / std::fabs(b);
@@ -39,19 +23,19 @@ double rel(double a, double b) {
 
 TEST_CASE("poisson_cli_births_questions_match_r", "[e2e][poisson]") {
   // dpois(0, 3), ppois(5, 3, lower.tail = FALSE), ppois(2, 6)
-  CHECK(rel(json_of({"poisson", "pmf", "0", "--rate", "3"})["pmf"].get<double>(),
+  CHECK(rel(run_json({"poisson", "pmf", "0", "--rate", "3"})["pmf"].get<double>(),
             4.9787068367863944e-02) < 1e-15);
-  const Json sf = json_of({"poisson", "sf", "5", "--rate", "3"});
+  const Json sf = run_json({"poisson", "sf", "5", "--rate", "3"});
   CHECK(rel(sf["sf"].get<double>(), 8.3917942031303455e-02) < 1e-14);
   CHECK(sf["rate"] == 3.0);
-  const Json cdf = json_of({"poisson", "cdf", "2", "--rate", "3", "--time", "2"});
+  const Json cdf = run_json({"poisson", "cdf", "2", "--rate", "3", "--time", "2"});
   CHECK(rel(cdf["cdf"].get<double>(), 6.1968804416658960e-02) < 1e-14);
   CHECK(cdf["mean"] == 6.0);
   CHECK(cdf["k"] == 2.0);
 }
 
 TEST_CASE("poisson_cli_range_and_several_means_give_tables", "[e2e][poisson]") {
-  const Json j = json_of({"poisson", "pmf", "0..3", "--mean", "3"});
+  const Json j = run_json({"poisson", "pmf", "0..3", "--mean", "3"});
   REQUIRE(j["values"].size() == 4);
   const double r[] = {4.9787068367863944e-02, 1.4936120510359185e-01, 2.2404180765538773e-01,
                       2.2404180765538778e-01};
@@ -59,7 +43,7 @@ TEST_CASE("poisson_cli_range_and_several_means_give_tables", "[e2e][poisson]") {
     CHECK(j["values"][i]["k"] == double(i));
     CHECK(rel(j["values"][i]["pmf"].get<double>(), r[i]) < 1e-15);
   }
-  const Json m = json_of({"poisson", "cdf", "1", "2", "--mean", "1,4"});
+  const Json m = run_json({"poisson", "cdf", "1", "2", "--mean", "1,4"});
   CHECK(m["values"].size() == 4);
   CHECK(m["values"][3]["mean"] == 4.0);
   const auto csv = run_numkit({"poisson", "pmf", "0..2", "--mean", "3", "--csv"});
@@ -69,11 +53,11 @@ TEST_CASE("poisson_cli_range_and_several_means_give_tables", "[e2e][poisson]") {
 
 TEST_CASE("poisson_cli_large_means_and_log_tails", "[e2e][poisson]") {
   // dpois(1e12, 1e12) and ppois(999990000000, 1e12) from R
-  CHECK(rel(json_of({"poisson", "pmf", "1000000000000", "--mean", "1e12"})["pmf"].get<double>(),
+  CHECK(rel(run_json({"poisson", "pmf", "1000000000000", "--mean", "1e12"})["pmf"].get<double>(),
             3.9894228040139939e-07) < 1e-13);
-  CHECK(rel(json_of({"poisson", "cdf", "999990000000", "--mean", "1e12"})["cdf"].get<double>(),
+  CHECK(rel(run_json({"poisson", "cdf", "999990000000", "--mean", "1e12"})["cdf"].get<double>(),
             7.6186219816728160e-24) < 1e-13);
-  const Json l = json_of({"poisson", "logsf", "1060000000000", "--mean", "1e12"});
+  const Json l = run_json({"poisson", "logsf", "1060000000000", "--mean", "1e12"});
   CHECK(std::isfinite(l["logsf"].get<double>()));
   CHECK(l["logsf"].get<double>() < -1e9);
   const auto r = run_numkit({"poisson", "pmf", "5000", "--mean", "3"});
@@ -82,33 +66,33 @@ TEST_CASE("poisson_cli_large_means_and_log_tails", "[e2e][poisson]") {
 }
 
 TEST_CASE("poisson_cli_quantile_uses_r_definition", "[e2e][poisson]") {
-  CHECK(json_of({"poisson", "quantile", "0.5", "--mean", "3"})["k"] == 3.0);
-  const Json j = json_of({"poisson", "quantile", "0.025,0.975", "--mean", "1000"});
+  CHECK(run_json({"poisson", "quantile", "0.5", "--mean", "3"})["k"] == 3.0);
+  const Json j = run_json({"poisson", "quantile", "0.025,0.975", "--mean", "1000"});
   CHECK(j["values"][0]["k"] == 938.0);
   CHECK(j["values"][1]["k"] == 1062.0);
-  CHECK(json_of({"poisson", "quantile", "1e-15", "--mean", "17.5", "--upper"})["k"] == 60.0);
-  CHECK(json_of({"poisson", "quantile", "1", "--mean", "3"})["k"] == "inf");
+  CHECK(run_json({"poisson", "quantile", "1e-15", "--mean", "17.5", "--upper"})["k"] == 60.0);
+  CHECK(run_json({"poisson", "quantile", "1", "--mean", "3"})["k"] == "inf");
   const auto help = run_numkit({"poisson", "quantile", "--help"});
   CHECK(help.out.find("smallest k with P(N <= k) >= p") != std::string::npos);
 }
 
 TEST_CASE("poisson_cli_interval_stats_table_wait", "[e2e][poisson]") {
-  const Json iv = json_of({"poisson", "interval", "0.95", "--mean", "3"});
+  const Json iv = run_json({"poisson", "interval", "0.95", "--mean", "3"});
   CHECK(iv["lo"] == 0.0);
   CHECK(iv["hi"] == 7.0);
   CHECK(iv["coverage"].get<double>() >= 0.95);
-  const Json st = json_of({"poisson", "stats", "--mean", "4"});
+  const Json st = run_json({"poisson", "stats", "--mean", "4"});
   CHECK(st["variance"] == 4.0);
   CHECK(st["modes"] == Json::array({3.0, 4.0}));
   CHECK(st["median"] == 4.0);
-  const Json tb = json_of({"poisson", "table", "--mean", "3"});
+  const Json tb = run_json({"poisson", "table", "--mean", "3"});
   CHECK(tb["rows"][0]["k"] == 0.0);
   CHECK(tb["rows"].back()["sf"].get<double>() <= 5e-13);
-  const Json w = json_of({"poisson", "wait", "--rate", "3", "--at", "0.5"});
+  const Json w = run_json({"poisson", "wait", "--rate", "3", "--at", "0.5"});
   CHECK(rel(w["mean"].get<double>(), 1.0 / 3) < 1e-15);
   CHECK(rel(w["median"].get<double>(), std::log(2.0) / 3) < 1e-15);
   CHECK(rel(w["at"][0]["sf"].get<double>(), std::exp(-1.5)) < 1e-15);
-  const Json e = json_of({"poisson", "wait", "--rate", "2", "--events", "3", "--p", "0.5"});
+  const Json e = run_json({"poisson", "wait", "--rate", "2", "--events", "3", "--p", "0.5"});
   // qgamma(0.5, 3, 2) from R: 1.3370301568617687
   CHECK(rel(e["quantiles"][0]["t"].get<double>(), 1.3370301568617687) < 1e-13);
 }
@@ -136,16 +120,16 @@ TEST_CASE("poisson_cli_sample_is_reproducible_and_streams", "[e2e][poisson]") {
 }
 
 TEST_CASE("poisson_cli_fit_and_test", "[e2e][poisson]") {
-  const Json f = json_of({"poisson", "fit", "-"}, "2 3 1 4 2 0 3 5 2 1\n");
+  const Json f = run_json({"poisson", "fit", "-"}, 0, "2 3 1 4 2 0 3 5 2 1\n");
   CHECK(f["n"] == 10.0);
   CHECK(f["mean"] == 2.3);
   CHECK(f["ci_lo"].get<double>() < 2.3);
   CHECK(f["ci_hi"].get<double>() > 2.3);
   CHECK(f["dispersion"]["df"] == 9.0);
-  const Json inl = json_of({"poisson", "fit", "2,3,1,4,2,0,3,5,2,1"});
+  const Json inl = run_json({"poisson", "fit", "2,3,1,4,2,0,3,5,2,1"});
   CHECK(inl["mean"] == 2.3);
   CHECK(inl["ci_lo"] == f["ci_lo"]);
-  const Json t = json_of({"poisson", "test", "137", "--time", "24", "--rate", "5"});
+  const Json t = run_json({"poisson", "test", "137", "--time", "24", "--rate", "5"});
   CHECK(rel(t["p_value"].get<double>(), 0.12057858649437647) < 1e-12);
   CHECK(rel(t["ci_lo"].get<double>(), 4.7925222680749391) < 1e-12);
 }
