@@ -62,6 +62,14 @@ std::string nonfinite_name(double value) {
   return value > 0 ? "inf" : "-inf";
 }
 
+std::string format_number(double value) {
+  if (!std::isfinite(value)) return nonfinite_name(value);
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  (void)ec;
+  return std::string(buf, end);
+}
+
 double parse_double(std::string_view text, std::string_view what, const NumberOptions& options) {
   std::string_view token = trim(text);
   double value = 0;

@@ -1,5 +1,7 @@
 #include "numkit/io/report.hpp"
 
+#include "numkit/core/number.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -234,12 +236,7 @@ void write_json(const Json& v, int indent, int level, std::string& s) {
 }  // namespace
 
 std::string shortest(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  (void)ec;
-  return std::string(buf, end);
+  return format_number(value);
 }
 
 std::string with_digits(double value, int digits) {

@@ -4,24 +4,19 @@
 #include <string>
 
 #include "numkit/core/error.hpp"
+#include "numkit/core/number.hpp"
 #include "numkit/quad/quadratic.hpp"
 
 namespace numkit::quad {
 
 namespace {
 
-std::string fmt_double(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
 void check_finite_dense(const Eigen::MatrixXd& A, const std::string& what) {
   for (Eigen::Index j = 0; j < A.cols(); ++j)
     for (Eigen::Index i = 0; i < A.rows(); ++i)
       if (!std::isfinite(A(i, j)))
         throw InputError(what + ": entry (" + std::to_string(i + 1) + "," + std::to_string(j + 1) +
-                         ") is " + fmt_double(A(i, j)) + "; entries must be finite");
+                         ") is " + format_number(A(i, j)) + "; entries must be finite");
 }
 
 }  // namespace
@@ -39,7 +34,7 @@ QuadForm::QuadForm(Eigen::MatrixXd A, Eigen::VectorXd b, double c, Convention co
     throw InputError(what_b + ": has " + std::to_string(b_.size()) + " entries but " + what_A +
                      " is " + std::to_string(A.rows()) + "×" + std::to_string(A.cols()));
   check_b(what_b);
-  if (!std::isfinite(c_)) throw InputError("c: must be finite, got " + fmt_double(c_));
+  if (!std::isfinite(c_)) throw InputError("c: must be finite, got " + format_number(c_));
   double asym = 0;
   const Eigen::Index n = A.rows();
   for (Eigen::Index j = 0; j < n; ++j)
@@ -66,14 +61,14 @@ QuadForm::QuadForm(SparseMatrix A, Eigen::VectorXd b, double c, Convention conv,
     for (SparseMatrix::InnerIterator it(A, j); it; ++it)
       if (!std::isfinite(it.value()))
         throw InputError(what_A + ": entry (" + std::to_string(it.row() + 1) + "," +
-                         std::to_string(it.col() + 1) + ") is " + fmt_double(it.value()) +
+                         std::to_string(it.col() + 1) + ") is " + format_number(it.value()) +
                          "; entries must be finite");
   if (b_.size() == 0) b_ = Eigen::VectorXd::Zero(A.rows());
   if (b_.size() != A.rows())
     throw InputError(what_b + ": has " + std::to_string(b_.size()) + " entries but " + what_A +
                      " is " + std::to_string(A.rows()) + "×" + std::to_string(A.cols()));
   check_b(what_b);
-  if (!std::isfinite(c_)) throw InputError("c: must be finite, got " + fmt_double(c_));
+  if (!std::isfinite(c_)) throw InputError("c: must be finite, got " + format_number(c_));
   // symmetry check without a copy: look up A(j,i) for every stored A(i,j) by binary search in
   // column i (row indices are sorted in compressed storage); a missing partner counts as 0
   double asym = 0;
@@ -106,7 +101,7 @@ QuadForm::QuadForm(SparseMatrix A, Eigen::VectorXd b, double c, Convention conv,
 void QuadForm::check_b(const std::string& what_b) {
   for (Eigen::Index i = 0; i < b_.size(); ++i)
     if (!std::isfinite(b_[i]))
-      throw InputError(what_b + ": entry " + std::to_string(i + 1) + " is " + fmt_double(b_[i]) +
+      throw InputError(what_b + ": entry " + std::to_string(i + 1) + " is " + format_number(b_[i]) +
                        "; entries must be finite");
 }
 

@@ -26,4 +26,8 @@ std::vector<double> parse_number_list(std::string_view text, std::string_view wh
 // The name of a non-finite double for messages: "nan", "inf" or "-inf".
 std::string nonfinite_name(double value);
 
+// The shortest decimal that reads back as the same double ("0.1", "1e-300"), or "inf", "-inf",
+// "nan": how every module states a value in a message.
+std::string format_number(double value);
+
 }  // namespace numkit

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "numkit/core/number.hpp"
+
 namespace numkit::expr {
 
 // Thrown by the evaluator and by ops; `node` is filled in by evaluate().
@@ -23,7 +25,7 @@ struct EvaluationFault {
   bool overflow = false;  // a finite input gave a non-finite result
 };
 
-std::string format_number(double v);  // shortest round-trip decimal
+using numkit::format_number;  // shortest round-trip decimal, from the core
 
 template <class T>
 struct ScalarOps {
