@@ -171,14 +171,8 @@ int run_grad(const GradOptions& o) {
 void setup_grad(CLI::App& root) {
   auto opts = std::make_shared<GradOptions>();
   auto* cmd = root.add_subcommand(
-      "grad",
-      "gradient of a function of several variables at a point, by automatic differentiation (exact "
-      "up to "
-      "the rounding of each operation, no truncation error): value, gradient, its norm (the "
-      "largest "
-      "directional derivative), the unit direction of steepest ascent, and with --dir the "
-      "directional "
-      "derivative along the unit vector of v together with the raw product grad f . v");
+      "grad", "gradient, its norm, steepest ascent and directional derivatives at a point");
+
   calculus::add_expression_options(*cmd, opts->input);
   cmd->add_option("--at", opts->at,
                   "the point: 1,2 or x=1,y=2 (entries may be constants like pi/4); @FILE or -")
@@ -194,6 +188,11 @@ void setup_grad(CLI::App& root) {
   add_output_options(*cmd, opts->output);
   add_plot_option(*cmd, opts->output);
   cmd->footer(
+      "By automatic differentiation: exact up to the rounding of each operation, no truncation\n"
+      "error. Prints the value, the gradient, its norm (the largest directional derivative) and "
+      "the\n"
+      "unit direction of steepest ascent; with --dir v, the directional derivative along the unit\n"
+      "vector v/|v| (the textbook definition) and, labelled apart, the raw product grad f . v.\n\n"
       "Functions: sin cos tan asin acos atan sinh cosh tanh exp log ln log10 log2 sqrt cbrt abs\n"
       "pow(a,b) hypot(a,b) atan2(y,x) min(a,b) max(a,b); constants pi e; ^ is right-associative\n"
       "and -x^2 is -(x^2). Points outside the domain or where the derivative does not exist\n"

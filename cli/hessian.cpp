@@ -83,13 +83,9 @@ int run_hessian(const HessianOptions& o) {
 
 void setup_hessian(CLI::App& root) {
   auto opts = std::make_shared<HessianOptions>();
-  auto* cmd =
-      root.add_subcommand("hessian",
-                          "Hessian of a function at a point by second-order forward-mode automatic "
-                          "differentiation (exact up to "
-                          "the rounding of each operation), its eigenvalues, definiteness, and "
-                          "when the gradient vanishes the "
-                          "class of the critical point: minimum, maximum, saddle or degenerate");
+  auto* cmd = root.add_subcommand(
+      "hessian", "Hessian at a point, its eigenvalues, and the class of a critical point");
+
   calculus::add_expression_options(*cmd, opts->input);
   cmd->add_option("--at", opts->at,
                   "the point: 1,2 or x=1,y=2 (entries may be constants like pi/4); @FILE or -")
@@ -101,6 +97,10 @@ void setup_hessian(CLI::App& root) {
       "difference");
   add_output_options(*cmd, opts->output);
   cmd->footer(
+      "By second-order forward-mode automatic differentiation: exact up to the rounding of each\n"
+      "operation. When the gradient vanishes, the point is classed as a minimum, maximum, saddle "
+      "or\n"
+      "degenerate from the eigenvalues' signs.\n"
       "Eigenvalues within 1e-10 max(1, max|lambda|) of 0 count as zero; the gradient vanishes when "
       "its\n"
       "norm is <= 1e-10 max(1, |x|).\n\n"

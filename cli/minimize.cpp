@@ -226,16 +226,7 @@ int run_minimize(const MinimizeCliOptions& o) {
 void setup_minimize(CLI::App& root) {
   auto opts = std::make_shared<MinimizeCliOptions>();
   auto* cmd = root.add_subcommand(
-      "minimize",
-      "minimize a smooth function from a starting point, with exact derivatives by automatic "
-      "differentiation: lbfgs (L-BFGS, LBFGS++, strong-Wolfe line search; default), newton (exact "
-      "Hessian "
-      "made positive definite by replacing eigenvalues with max(|lambda|, 1e-8 scale), line "
-      "search, and a step "
-      "along negative curvature at saddles), gd (fixed step), cg (nonlinear conjugate gradients, "
-      "Polak-Ribiere+). Stops when |grad f| <= gtol max(1, |x|); the answer is accurate to about "
-      "gtol / (smallest Hessian eigenvalue) in x. Exit 1 unless converged to a point that is not a "
-      "saddle.");
+      "minimize", "minimize a smooth function by L-BFGS, Newton, gradient descent or nonlinear CG");
   calculus::add_expression_options(*cmd, opts->input);
   cmd->add_option("--x0", opts->x0, "starting point: -1.2,1 or x=-1.2,y=1; @FILE or -")
       ->required()
@@ -258,6 +249,14 @@ void setup_minimize(CLI::App& root) {
   add_output_options(*cmd, opts->output);
   add_plot_option(*cmd, opts->output);
   cmd->footer(
+      "Exact derivatives by automatic differentiation. Methods: lbfgs (L-BFGS via LBFGS++,\n"
+      "strong-Wolfe line search; default), newton (exact Hessian made positive definite by\n"
+      "replacing eigenvalues with max(|lambda|, 1e-8 scale), line search, a step along negative\n"
+      "curvature at saddles), gd (fixed step), cg (nonlinear conjugate gradients, "
+      "Polak-Ribiere+).\n"
+      "Stops when |grad f| <= gtol max(1, |x|); the answer is then accurate to about\n"
+      "gtol / (smallest Hessian eigenvalue) in x. Exit 1 unless converged to a point that is not\n"
+      "a saddle.\n\n"
       "Statuses: converged, max_iterations, stalled (no decrease possible in double precision),\n"
       "diverged (unbounded below), left_domain (gd stepped outside the domain), saddle_point.\n\n"
       "Examples:\n"
