@@ -13,6 +13,7 @@
 #include <exception>
 #include <thread>
 
+#include "numkit/core/number.hpp"
 #include "numkit/core/number_stream.hpp"
 #include "numkit/fp/detail/round.hpp"
 
@@ -27,20 +28,14 @@ namespace {
 
 constexpr std::uint32_t kRelBase = (63u << 23) >> 17;  // key of 2^-64
 
-std::string fmt_double(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
 }  // namespace
 
 void AnalyzeOptions::validate() const {
   if (format == nullptr) throw UsageError("--format: required");
   if (!(std::isfinite(scale) && scale > 0))
-    throw InputError("--scale: must be finite and > 0, got " + fmt_double(scale));
+    throw InputError("--scale: must be finite and > 0, got " + format_number(scale));
   if (!(std::isfinite(margin) && margin >= 1))
-    throw InputError("--margin: must be finite and >= 1, got " + fmt_double(margin));
+    throw InputError("--margin: must be finite and >= 1, got " + format_number(margin));
   if (threads < 1 || threads > 64)
     throw InputError("--threads: must be in 1..64, got " + std::to_string(threads));
 }

@@ -6,33 +6,26 @@
 #include <string>
 
 #include "numkit/core/error.hpp"
+#include "numkit/core/number.hpp"
 
 namespace numkit::fp {
-
-namespace {
-std::string g17(double v) {
-  char b[40];
-  std::snprintf(b, sizeof b, "%.17g", v);
-  return b;
-}
-}  // namespace
 
 void ScaleOptions::validate() const {
   if (format == nullptr) throw UsageError("--format: required");
   if (!(std::isfinite(initial) && initial > 0))
-    throw InputError("--initial: must be finite and > 0, got " + g17(initial));
+    throw InputError("--initial: must be finite and > 0, got " + format_number(initial));
   if (!(std::isfinite(growth) && growth >= 1))
-    throw InputError("--growth: must be finite and >= 1, got " + g17(growth));
+    throw InputError("--growth: must be finite and >= 1, got " + format_number(growth));
   if (!(backoff > 0 && backoff <= 1))
-    throw InputError("--backoff: must be in (0, 1], got " + g17(backoff));
+    throw InputError("--backoff: must be in (0, 1], got " + format_number(backoff));
   if (interval < 1) throw InputError("--interval: must be >= 1, got " + std::to_string(interval));
   if (!(std::isfinite(min_scale) && min_scale >= 0))
-    throw InputError("--min-scale: must be finite and >= 0, got " + g17(min_scale));
+    throw InputError("--min-scale: must be finite and >= 0, got " + format_number(min_scale));
   if (!(std::isfinite(max_scale) && max_scale >= 0))
-    throw InputError("--max-scale: must be finite and >= 0, got " + g17(max_scale));
+    throw InputError("--max-scale: must be finite and >= 0, got " + format_number(max_scale));
   if (max_scale > 0 && min_scale > max_scale)
-    throw InputError("--min-scale: must not exceed --max-scale, got " + g17(min_scale) + " > " +
-                     g17(max_scale));
+    throw InputError("--min-scale: must not exceed --max-scale, got " + format_number(min_scale) +
+                     " > " + format_number(max_scale));
 }
 
 ScaleSimulator::ScaleSimulator(const ScaleOptions& options, std::size_t max_events)

@@ -5,21 +5,16 @@
 #include <string>
 
 #include "numkit/core/error.hpp"
+#include "numkit/core/number.hpp"
 
 namespace numkit::fp {
 
-namespace {
-std::string g17(double v) {
-  char b[40];
-  std::snprintf(b, sizeof b, "%.17g", v);
-  return b;
-}
-}  // namespace
-
 void UpdateOptions::validate() const {
   if (format == nullptr) throw UsageError("--format: required");
-  if (!std::isfinite(weight)) throw InputError("--weight: must be finite, got " + g17(weight));
-  if (!std::isfinite(update)) throw InputError("--update: must be finite, got " + g17(update));
+  if (!std::isfinite(weight))
+    throw InputError("--weight: must be finite, got " + format_number(weight));
+  if (!std::isfinite(update))
+    throw InputError("--update: must be finite, got " + format_number(update));
   if (steps < 1 || steps > 100'000'000)
     throw InputError("--steps: must be in 1..100000000, got " + std::to_string(steps));
 }
@@ -48,9 +43,9 @@ UpdateResult analyze_update(const UpdateOptions& o) {
   r.weight_stored = round_to(o.weight, f, o.overflow);
   r.update_stored = round_to(o.update, f, o.overflow);
   if (!std::isfinite(r.weight_stored))
-    throw InputError("--weight: " + g17(o.weight) + " overflows " + std::string(f.name));
+    throw InputError("--weight: " + format_number(o.weight) + " overflows " + std::string(f.name));
   if (!std::isfinite(r.update_stored))
-    throw InputError("--update: " + g17(o.update) + " overflows " + std::string(f.name));
+    throw InputError("--update: " + format_number(o.update) + " overflows " + std::string(f.name));
   const double w = r.weight_stored, u = r.update_stored;
   r.result = round_to(w + u, f, o.overflow);
   r.effective_update = r.result - w;

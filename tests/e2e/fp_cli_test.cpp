@@ -101,7 +101,7 @@ TEST_CASE("fp_bad_formats_values_and_patterns_exit_2_with_a_message", "[e2e][fp]
   expect_error({"fp", "update", "--weight", "1", "--update", "inf"},
                "--update: inf is not allowed");
   expect_error({"fp", "update", "--weight", "1e9", "--update", "1"},
-               "--weight: 1000000000 overflows fp16");
+               "--weight: 1e+09 overflows fp16");
   expect_error({"fp", "scale", "--values", "1,2"}, "--per-step N");
   expect_error({"fp", "scale", "--values", "1", "--per-step", "1", "--backoff", "2"},
                "--backoff: must be in (0, 1]");
