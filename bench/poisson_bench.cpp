@@ -69,7 +69,11 @@ void BM_sample_stream(benchmark::State& state) {
   benchmark::DoNotOptimize(sum);
   state.SetItemsProcessed(state.iterations() * o.n);
 }
-BENCHMARK(BM_sample_stream)->Args({3, 1})->Args({3, 2})->Args({1000, 2})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_sample_stream)
+    ->Args({3, 1})
+    ->Args({3, 2})
+    ->Args({1000, 2})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -23,8 +23,9 @@ TEST_CASE("json_output_parses_back_to_the_same_doubles", "[report]") {
   std::mt19937_64 rng(12345);
   Report r;
   Json values = Json::array();
-  std::vector<double> originals = {0.1, 1.0 / 3.0, 1e-300, 4.9406564584124654e-324,
-                                   1.7976931348623157e308, -0.0, 22.0, 2.0 / 3.0 * 1e20};
+  std::vector<double> originals = {
+      0.1,  1.0 / 3.0, 1e-300,          4.9406564584124654e-324, 1.7976931348623157e308,
+      -0.0, 22.0,      2.0 / 3.0 * 1e20};
   for (int i = 0; i < 2000; ++i) {
     std::uint64_t bits = rng();
     double d;

@@ -81,8 +81,9 @@ TEST_CASE("plot_reports_a_failing_gnuplot_and_leaves_nothing", "[plot]") {
   fs::permissions(fake, fs::perms::owner_all);
   ::setenv("NUMKIT_GNUPLOT", fake.c_str(), 1);
   std::ostringstream ascii;
-  CHECK_THROWS_WITH(write_plot(parabola_figure(), (dir / "p.png").string(), ascii),
-                    "plot " + (dir / "p.png").string() + ": gnuplot failed: line 3: something broke");
+  CHECK_THROWS_WITH(
+      write_plot(parabola_figure(), (dir / "p.png").string(), ascii),
+      "plot " + (dir / "p.png").string() + ": gnuplot failed: line 3: something broke");
   ::unsetenv("NUMKIT_GNUPLOT");
   CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
 }

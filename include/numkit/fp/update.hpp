@@ -46,7 +46,7 @@ double smallest_surviving_update(double w, const Format& f, int sign);
 struct UpdateBatch {
   std::uint64_t n = 0, nonfinite = 0;
   std::uint64_t zero_updates = 0;
-  std::uint64_t lost = 0;         // u != 0 and w unchanged in F (including updates that underflow in F)
+  std::uint64_t lost = 0;  // u != 0 and w unchanged in F (including updates that underflow in F)
   std::uint64_t underflowed = 0;  // u != 0 but u itself rounds to zero in F
   std::uint64_t partly_lost = 0;  // changed, but the applied update differs from u_F
   std::uint64_t lost_fp32 = 0;    // lost even in an fp32 master copy
