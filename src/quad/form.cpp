@@ -24,17 +24,8 @@ void check_finite_dense(const Eigen::MatrixXd& A, const std::string& what) {
 QuadForm::QuadForm(Eigen::MatrixXd A, Eigen::VectorXd b, double c, Convention conv,
                    const std::string& what_A, const std::string& what_b)
     : sparse_(false), conv_(conv), b_(std::move(b)), c_(c) {
-  if (A.rows() == 0 || A.cols() == 0) throw InputError(what_A + ": the matrix is empty");
-  if (A.rows() != A.cols())
-    throw InputError(what_A + ": must be square, got " + std::to_string(A.rows()) + "×" +
-                     std::to_string(A.cols()));
+  check_shape_b_and_c(A.rows(), A.cols(), what_A, what_b);
   check_finite_dense(A, what_A);
-  if (b_.size() == 0) b_ = Eigen::VectorXd::Zero(A.rows());
-  if (b_.size() != A.rows())
-    throw InputError(what_b + ": has " + std::to_string(b_.size()) + " entries but " + what_A +
-                     " is " + std::to_string(A.rows()) + "×" + std::to_string(A.cols()));
-  check_b(what_b);
-  if (!std::isfinite(c_)) throw InputError("c: must be finite, got " + format_number(c_));
   double asym = 0;
   const Eigen::Index n = A.rows();
   for (Eigen::Index j = 0; j < n; ++j)
@@ -52,10 +43,7 @@ QuadForm::QuadForm(Eigen::MatrixXd A, Eigen::VectorXd b, double c, Convention co
 QuadForm::QuadForm(SparseMatrix A, Eigen::VectorXd b, double c, Convention conv,
                    const std::string& what_A, const std::string& what_b)
     : sparse_(true), conv_(conv), b_(std::move(b)), c_(c) {
-  if (A.rows() == 0 || A.cols() == 0) throw InputError(what_A + ": the matrix is empty");
-  if (A.rows() != A.cols())
-    throw InputError(what_A + ": must be square, got " + std::to_string(A.rows()) + "×" +
-                     std::to_string(A.cols()));
+  check_shape_b_and_c(A.rows(), A.cols(), what_A, what_b);
   A.makeCompressed();
   for (int j = 0; j < A.outerSize(); ++j)
     for (SparseMatrix::InnerIterator it(A, j); it; ++it)
@@ -63,12 +51,6 @@ QuadForm::QuadForm(SparseMatrix A, Eigen::VectorXd b, double c, Convention conv,
         throw InputError(what_A + ": entry (" + std::to_string(it.row() + 1) + "," +
                          std::to_string(it.col() + 1) + ") is " + format_number(it.value()) +
                          "; entries must be finite");
-  if (b_.size() == 0) b_ = Eigen::VectorXd::Zero(A.rows());
-  if (b_.size() != A.rows())
-    throw InputError(what_b + ": has " + std::to_string(b_.size()) + " entries but " + what_A +
-                     " is " + std::to_string(A.rows()) + "×" + std::to_string(A.cols()));
-  check_b(what_b);
-  if (!std::isfinite(c_)) throw InputError("c: must be finite, got " + format_number(c_));
   // symmetry check without a copy: look up A(j,i) for every stored A(i,j) by binary search in
   // column i (row indices are sorted in compressed storage); a missing partner counts as 0
   double asym = 0;
@@ -98,7 +80,19 @@ QuadForm::QuadForm(SparseMatrix A, Eigen::VectorXd b, double c, Convention conv,
   Hs_ = std::move(A);
 }
 
-void QuadForm::check_b(const std::string& what_b) {
+// The checks both storage forms share: a non-empty square A, b of the matching size (0 if
+// absent), finite b and c.
+void QuadForm::check_shape_b_and_c(Eigen::Index rows, Eigen::Index cols, const std::string& what_A,
+                                   const std::string& what_b) {
+  if (rows == 0 || cols == 0) throw InputError(what_A + ": the matrix is empty");
+  if (rows != cols)
+    throw InputError(what_A + ": must be square, got " + std::to_string(rows) + "×" +
+                     std::to_string(cols));
+  if (b_.size() == 0) b_ = Eigen::VectorXd::Zero(rows);
+  if (b_.size() != rows)
+    throw InputError(what_b + ": has " + std::to_string(b_.size()) + " entries but " + what_A +
+                     " is " + std::to_string(rows) + "×" + std::to_string(cols));
+  if (!std::isfinite(c_)) throw InputError("c: must be finite, got " + format_number(c_));
   for (Eigen::Index i = 0; i < b_.size(); ++i)
     if (!std::isfinite(b_[i]))
       throw InputError(what_b + ": entry " + std::to_string(i + 1) + " is " + format_number(b_[i]) +

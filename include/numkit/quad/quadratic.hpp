@@ -51,7 +51,8 @@ class QuadForm {
   Eigen::VectorXd hessian_diagonal() const;
 
  private:
-  void check_b(const std::string& what_b);
+  void check_shape_b_and_c(Eigen::Index rows, Eigen::Index cols, const std::string& what_A,
+                           const std::string& what_b);
   bool sparse_ = false;
   Convention conv_;
   Eigen::MatrixXd H_;
