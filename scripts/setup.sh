@@ -9,7 +9,7 @@ packages=(
   libeigen3-dev libboost-dev libboost-math-dev libboost-iostreams-dev libboost-filesystem-dev
   libcli11-dev catch2 libgnuplot-iostream-dev gnuplot-nox nlohmann-json3-dev libfmt-dev
   libbenchmark-dev liblbfgspp-dev libspectra-dev libsuitesparse-dev libgmp-dev libmpfr-dev
-  libopenblas-dev liblapacke-dev
+  libopenblas-dev liblapacke-dev libzip-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-numpy python3-scipy r-base-core hyperfine)

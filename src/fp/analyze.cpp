@@ -85,6 +85,10 @@ Analyzer::Analyzer(const AnalyzeOptions& options) : opt_(options), f_(*options.f
   else if (pow2 && f_.id != FormatId::fp32 && f_.id != FormatId::fp64)
     fast_kind_ = 2;
   fast_scale_ = static_cast<float>(options.scale);
+  if (options.rounding == Rounding::stochastic) {
+    fast_kind_ = 0;
+    sr_.emplace(options.seed);
+  }
 }
 
 void Analyzer::add_one(double x) {
@@ -116,7 +120,9 @@ void Analyzer::add_one(double x) {
   ++s.exp_hist[static_cast<std::size_t>((field != 0 ? field - 1023 : std::ilogb(a)) +
                                         AnalyzeStats::kExpOffset)];
   double r;
-  if (f_.id == FormatId::fp64)
+  if (sr_)
+    r = (*sr_)(xs, f_, Overflow::infinity);
+  else if (f_.id == FormatId::fp64)
     r = xs;
   else if (f_.id == FormatId::fp32)
     r = static_cast<float>(xs);

@@ -21,8 +21,10 @@
 namespace numkit::fp {
 namespace {
 
+// fnuz (the fp8 variants of AMD/Graphcore): no inf, no negative zero, 0x80 is the only NaN, every
+// other pattern is finite and the bias is one more than IEEE's.
 Format make(FormatId id, std::string_view name, std::string_view description, int bits, int ebits,
-            int mbits, bool has_inf) {
+            int mbits, bool has_inf, bool fnuz = false) {
   Format f{};
   f.id = id;
   f.name = name;
@@ -30,15 +32,16 @@ Format make(FormatId id, std::string_view name, std::string_view description, in
   f.bits = bits;
   f.exponent_bits = ebits;
   f.mantissa_bits = mbits;
-  f.bias = (1 << (ebits - 1)) - 1;
+  f.bias = (1 << (ebits - 1)) - 1 + (fnuz ? 1 : 0);
   f.has_infinity = has_inf;
+  f.fnuz = fnuz;
   f.emin = 1 - f.bias;
   const int all_ones = (1 << ebits) - 1;
   f.emax = (has_inf ? all_ones - 1 : all_ones) - f.bias;
   // e4m3fn: at the top exponent the all-ones mantissa is NaN, so the largest mantissa is all-ones
-  // minus one.
+  // minus one. fnuz: the top pattern is finite.
   const double top_fraction =
-      has_inf ? 2.0 - std::ldexp(1.0, -mbits) : 2.0 - std::ldexp(2.0, -mbits);
+      has_inf || fnuz ? 2.0 - std::ldexp(1.0, -mbits) : 2.0 - std::ldexp(2.0, -mbits);
   f.max_finite = std::ldexp(top_fraction, f.emax);
   f.min_normal = std::ldexp(1.0, f.emin);
   f.min_subnormal = std::ldexp(1.0, f.emin - mbits);
@@ -60,6 +63,12 @@ const std::vector<Format>& table() {
       make(FormatId::e5m2, "e5m2", "OCP FP8 E5M2 (IEEE-like: inf and NaN)", 8, 5, 2, true),
       make(FormatId::e4m3, "e4m3", "OCP FP8 E4M3FN (no inf; NaN = S.1111.111; max 448)", 8, 4, 3,
            false),
+      make(FormatId::e5m2fnuz, "e5m2fnuz",
+           "FP8 E5M2FNUZ (AMD/Graphcore: bias 16, no inf, no -0, NaN = 0x80; max 57344)", 8, 5, 2,
+           false, true),
+      make(FormatId::e4m3fnuz, "e4m3fnuz",
+           "FP8 E4M3FNUZ (AMD/Graphcore: bias 8, no inf, no -0, NaN = 0x80; max 240)", 8, 4, 3,
+           false, true),
   };
   return t;
 }
@@ -70,21 +79,41 @@ struct Alias {
 };
 // Compared after lower-casing and removing '-', '_' and ' '.
 constexpr Alias kAliases[] = {
-    {"fp64", FormatId::fp64},          {"f64", FormatId::fp64},
-    {"float64", FormatId::fp64},       {"double", FormatId::fp64},
-    {"binary64", FormatId::fp64},      {"fp32", FormatId::fp32},
-    {"f32", FormatId::fp32},           {"float32", FormatId::fp32},
-    {"float", FormatId::fp32},         {"single", FormatId::fp32},
-    {"binary32", FormatId::fp32},      {"tf32", FormatId::tf32},
-    {"tensorfloat32", FormatId::tf32}, {"fp16", FormatId::fp16},
-    {"f16", FormatId::fp16},           {"float16", FormatId::fp16},
-    {"half", FormatId::fp16},          {"binary16", FormatId::fp16},
-    {"bf16", FormatId::bf16},          {"bfloat16", FormatId::bf16},
-    {"e5m2", FormatId::e5m2},          {"fp8e5m2", FormatId::e5m2},
-    {"float8e5m2", FormatId::e5m2},    {"e4m3", FormatId::e4m3},
-    {"e4m3fn", FormatId::e4m3},        {"fp8e4m3", FormatId::e4m3},
-    {"fp8e4m3fn", FormatId::e4m3},     {"float8e4m3fn", FormatId::e4m3},
+    {"fp64", FormatId::fp64},
+    {"f64", FormatId::fp64},
+    {"float64", FormatId::fp64},
+    {"double", FormatId::fp64},
+    {"binary64", FormatId::fp64},
+    {"fp32", FormatId::fp32},
+    {"f32", FormatId::fp32},
+    {"float32", FormatId::fp32},
+    {"float", FormatId::fp32},
+    {"single", FormatId::fp32},
+    {"binary32", FormatId::fp32},
+    {"tf32", FormatId::tf32},
+    {"tensorfloat32", FormatId::tf32},
+    {"fp16", FormatId::fp16},
+    {"f16", FormatId::fp16},
+    {"float16", FormatId::fp16},
+    {"half", FormatId::fp16},
+    {"binary16", FormatId::fp16},
+    {"bf16", FormatId::bf16},
+    {"bfloat16", FormatId::bf16},
+    {"e5m2", FormatId::e5m2},
+    {"fp8e5m2", FormatId::e5m2},
+    {"float8e5m2", FormatId::e5m2},
+    {"e4m3", FormatId::e4m3},
+    {"e4m3fn", FormatId::e4m3},
+    {"fp8e4m3", FormatId::e4m3},
+    {"fp8e4m3fn", FormatId::e4m3},
+    {"float8e4m3fn", FormatId::e4m3},
     {"float8e4m3", FormatId::e4m3},
+    {"e5m2fnuz", FormatId::e5m2fnuz},
+    {"fp8e5m2fnuz", FormatId::e5m2fnuz},
+    {"float8e5m2fnuz", FormatId::e5m2fnuz},
+    {"e4m3fnuz", FormatId::e4m3fnuz},
+    {"fp8e4m3fnuz", FormatId::e4m3fnuz},
+    {"float8e4m3fnuz", FormatId::e4m3fnuz},
 };
 
 std::string normalize(std::string_view s) {
@@ -169,14 +198,39 @@ double round_to(double x, const Format& f, Overflow mode) {
     if (f.id == FormatId::fp64 && mode == Overflow::infinity) return x;
     return (mode == Overflow::saturate || !f.has_infinity) ? overflow_result(x, f, mode) : x;
   }
-  if (f.id == FormatId::fp64 || x == 0.0) return x;
+  if (x == 0.0) return f.fnuz ? 0.0 : x;
+  if (f.id == FormatId::fp64) return x;
   if (f.id == FormatId::fp32) {
     const double r = static_cast<float>(x);
     return std::isinf(r) ? overflow_result(x, f, mode) : r;
   }
   const double r = detail::round_magnitude(std::fabs(x), f);
   if (r > f.max_finite) return overflow_result(x, f, mode);
+  if (r == 0.0 && f.fnuz) return 0.0;
   return std::copysign(r, x);
+}
+
+double round_stochastic(double x, const Format& f, std::uint64_t random53, Overflow mode) {
+  if (!std::isfinite(x) || x == 0.0 || f.id == FormatId::fp64) return round_to(x, f, mode);
+  const double a = std::fabs(x);
+  // the quantum of F at |x|: 2^(max(e, emin) - mantissa_bits)
+  const int e = std::ilogb(a);
+  const int qe = std::max(e, f.emin) - f.mantissa_bits;
+  const double scaled = std::ldexp(a, -qe);  // exact (a power-of-two scaling)
+  const double m = std::floor(scaled);
+  const double frac = scaled - m;  // exact, in [0, 1)
+  const double u = std::ldexp(static_cast<double>(random53 & ((std::uint64_t{1} << 53) - 1)), -53);
+  const double r = std::ldexp(u < frac ? m + 1 : m, qe);
+  if (r > f.max_finite) return overflow_result(x, f, mode);
+  if (r == 0.0 && f.fnuz) return 0.0;
+  return std::copysign(r, x);
+}
+
+Rounding parse_rounding(std::string_view name, std::string_view what) {
+  if (name == "nearest") return Rounding::nearest;
+  if (name == "stochastic") return Rounding::stochastic;
+  throw InputError(std::string(what) + ": expected nearest or stochastic, found \"" +
+                   std::string(name) + "\"");
 }
 
 float round_to(float x, const Format& f, Overflow mode) {
@@ -263,6 +317,10 @@ std::uint64_t encode(double x, const Format& f, Overflow mode) {
     return std::bit_cast<std::uint32_t>(static_cast<float>(r));
   }
   const double r = round_to(x, f, mode);
+  if (f.fnuz) {
+    if (std::isnan(r)) return f.sign_mask();  // 0x80, the only NaN
+    if (r == 0.0) return 0;                   // no negative zero
+  }
   const int p = f.mantissa_bits;
   const std::uint64_t sign = std::signbit(r) ? f.sign_mask() : 0;
   const std::uint64_t exp_all = ((std::uint64_t{1} << f.exponent_bits) - 1) << p;
@@ -293,7 +351,8 @@ double decode(std::uint64_t bits, const Format& f) {
   const std::uint64_t all_ones = (std::uint64_t{1} << f.exponent_bits) - 1;
   const std::uint64_t field = (bits >> p) & all_ones;
   const std::uint64_t mant = bits & ((std::uint64_t{1} << p) - 1);
-  if (field == all_ones) {
+  if (f.fnuz && bits == f.sign_mask()) return std::numeric_limits<double>::quiet_NaN();
+  if (field == all_ones && !f.fnuz) {
     const bool nan = f.has_infinity ? mant != 0 : mant == (std::uint64_t{1} << p) - 1;
     if (f.has_infinity && mant == 0)
       return neg ? -std::numeric_limits<double>::infinity()
@@ -346,6 +405,7 @@ double next_up(double v, const Format& f) {
   if (v == 0.0) return f.min_subnormal;
   if (f.id == FormatId::fp64) return std::nextafter(v, inf);
   const std::uint64_t b = encode(v, f);
+  if (f.fnuz && v < 0 && b - 1 == f.sign_mask()) return 0.0;  // -min_subnormal -> 0 (0x80 is NaN)
   return v > 0 ? decode(b + 1, f) : decode(b - 1, f);
 }
 

@@ -91,6 +91,7 @@ void Summer::add(double x) {
     }
   }
   if (naive_ != before) r_.naive_last_change = r_.n;
+  if (sr_) naive_sr_ = (*sr_)(naive_sr_ + xf, f_, mode_);
   // Kahan, every operation rounded to F
   const double y = rf(xf - kahan_c_);
   const double t = rf(kahan_s_ + y);
@@ -155,6 +156,7 @@ SumResult Summer::finish() const {
   r.methods.push_back(method("pairwise", pair));
   r.methods.push_back(method("kahan", kahan_s_));
   r.methods.push_back(method("fp32_accumulate", static_cast<double>(acc32_)));
+  if (sr_) r.methods.push_back(method("naive_stochastic", naive_sr_));
   r.mean = r.n ? r.exact_input_sum / static_cast<double>(r.n) : 0.0;
   if (f_.id != FormatId::fp64 && r.n > 0) {
     double sv = 0;

@@ -69,6 +69,20 @@ UpdateResult analyze_update(const UpdateOptions& o) {
     if (!r.steps_until_copy_changes && round_to(static_cast<double>(m), f, o.overflow) != w0_copy)
       r.steps_until_copy_changes = k;
   }
+  if (o.rounding == Rounding::stochastic) {
+    r.stochastic = true;
+    StochasticRounder sr(o.seed);
+    double ws = w;
+    for (std::uint64_t k = 1; k <= o.steps; ++k) ws = sr(ws + u, f, o.overflow);
+    r.after_steps_stochastic = ws;
+    const double s = w + u;  // exact for the narrow formats (both operands are in F)
+    const double lo = round_to(s, f) <= s ? round_to(s, f) : next_down(round_to(s, f), f);
+    const double hi = next_up(lo, f);
+    r.stochastic_move_probability = round_to(s, f) == s || !std::isfinite(hi) ? (s != w ? 1.0 : 0.0)
+                                    : lo == w                                 ? (s - lo) / (hi - lo)
+                                    : hi == w                                 ? (hi - s) / (hi - lo)
+                                                                              : 1.0;
+  }
   r.master_weight = m;
   r.master_copy = round_to(static_cast<double>(m), f, o.overflow);
   r.after_steps_in_format = inf_w;

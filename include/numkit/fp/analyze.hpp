@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct AnalyzeOptions {
                         // before rounding
   double margin = 2.0;  // loss-scale recommendation keeps max|x| * S <= largest finite / margin
   int threads = 2;      // raw files are split between this many threads
+  // stochastic: each value is rounded stochastically (scalar path; seeded, reproducible for one
+  // thread), so the counts are those of one random draw
+  Rounding rounding = Rounding::nearest;
+  std::uint64_t seed = 0;
   ProgressFn progress;  // called with the fraction done (raw files only), from one thread
   void validate() const;
 };
@@ -78,6 +83,7 @@ class Analyzer {
   int fast_kind_ = 0;  // 0: scalar, 1: fp16 (F16C), 2: bit-level rounding in float lanes
   float fast_scale_ = 1.0f;
   std::vector<double> scratch_;
+  std::optional<StochasticRounder> sr_;
 };
 
 struct Percentile {

@@ -16,18 +16,19 @@ namespace numkit::fp {
 //   stays NaN.
 enum class Overflow { infinity, saturate };
 
-enum class FormatId { fp64, fp32, tf32, fp16, bf16, e5m2, e4m3 };
+enum class FormatId { fp64, fp32, tf32, fp16, bf16, e5m2, e4m3, e5m2fnuz, e4m3fnuz };
 
 // A binary floating-point format: 1 sign bit, exponent_bits, mantissa_bits (stored fraction bits).
 struct Format {
   FormatId id;
-  std::string_view name;         // canonical name: fp64 fp32 tf32 fp16 bf16 e5m2 e4m3
+  std::string_view name;  // canonical name: fp64 fp32 tf32 fp16 bf16 e5m2 e4m3 e5m2fnuz e4m3fnuz
   std::string_view description;  // e.g. "IEEE 754 binary16"
   int bits;                      // total width in bits
   int exponent_bits;
   int mantissa_bits;  // p - 1, the stored fraction bits
   int bias;
   bool has_infinity;  // e4m3fn: false (exponent all-ones is used for normals, S.1111.111 is NaN)
+  bool fnuz = false;  // e4m3fnuz/e5m2fnuz: no inf, no -0, NaN = 1.000...0 (0x80), bias + 1
   int emin;           // exponent of the smallest normal, 1 - bias
   int emax;           // exponent of the largest finite value
   double max_finite;
@@ -56,6 +57,35 @@ std::string format_names();
 double round_to(double x, const Format& f, Overflow mode = Overflow::infinity);
 // Same as round_to for a float input (uses Eigen::half / Eigen::bfloat16 / F16C where they exist).
 float round_to(float x, const Format& f, Overflow mode = Overflow::infinity);
+
+// Stochastic rounding: a finite x goes to the representable magnitude just above |x| with
+// probability (|x| - lo) / (hi - lo), lo and hi the neighbours around |x|, else to lo, so the
+// expected result is x (the probability is resolved to 2^-53 by the 53 random bits given, uniform
+// in [0, 2^53)). Representable values are returned unchanged. NaN, inf and overflow as round_to.
+double round_stochastic(double x, const Format& f, std::uint64_t random53,
+                        Overflow mode = Overflow::infinity);
+
+enum class Rounding { nearest, stochastic };
+// "nearest" or "stochastic"; throws InputError naming `what` otherwise.
+Rounding parse_rounding(std::string_view name, std::string_view what);
+
+// A seeded stream of stochastic roundings (reproducible for a given seed).
+class StochasticRounder {
+ public:
+  explicit StochasticRounder(std::uint64_t seed) : state_(seed) {}
+  double operator()(double x, const Format& f, Overflow mode = Overflow::infinity) {
+    return round_stochastic(x, f, next() >> 11, mode);
+  }
+  std::uint64_t next() {  // splitmix64
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  std::uint64_t state_;
+};
 
 // Batched conversion float -> format -> float (F16C/AVX-512 for fp16). out may alias in.
 void round_array(std::span<const float> in, std::span<float> out, const Format& f,

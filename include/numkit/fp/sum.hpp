@@ -60,6 +60,9 @@ struct SumResult {
 class Summer {
  public:
   Summer(const Format& f, Overflow mode = Overflow::infinity);
+  // Adds the method "naive_stochastic": the naive sum with every addition rounded stochastically
+  // (seeded, reproducible), whose expected value is the exact sum.
+  void enable_stochastic(std::uint64_t seed) { sr_.emplace(seed); }
   void add(double x);
   void add(std::span<const double> xs) {
     for (double x : xs) add(x);
@@ -75,6 +78,8 @@ class Summer {
   double naive_ = 0, kahan_s_ = 0, kahan_c_ = 0;
   float acc32_ = 0;
   std::vector<std::optional<double>> levels_;  // pairwise binary counter
+  std::optional<StochasticRounder> sr_;
+  double naive_sr_ = 0;
 };
 
 // n at which s += m (in F, s starting at 0) stops changing; nullopt if not within max_steps.

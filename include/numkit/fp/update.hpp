@@ -14,6 +14,9 @@ struct UpdateOptions {
   Overflow overflow = Overflow::infinity;
   double weight = 0, update = 0;
   std::uint64_t steps = 1;  // the same update applied this many times
+  // stochastic: the repeated steps are also run with stochastic rounding (seeded, reproducible)
+  Rounding rounding = Rounding::nearest;
+  std::uint64_t seed = 0;
   void validate() const;
 };
 
@@ -36,6 +39,11 @@ struct UpdateResult {
   double exact_after_steps = 0;      // w + steps * u (in double)
   std::optional<std::uint64_t>
       steps_until_copy_changes;  // first step at which the F copy of the master moves
+  // with Rounding::stochastic: w updated in F each step with stochastic rounding, and the
+  // probability that one step moves w (|u| over the gap it falls in, for w + u not representable)
+  bool stochastic = false;
+  double after_steps_stochastic = 0;
+  double stochastic_move_probability = 0;
 };
 
 UpdateResult analyze_update(const UpdateOptions& options);
