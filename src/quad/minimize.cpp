@@ -50,6 +50,8 @@ std::string to_string(Precond p) {
       return "jacobi";
     case Precond::ichol:
       return "ichol";
+    case Precond::amg:
+      return "amg";
   }
   return "?";
 }
@@ -66,6 +68,8 @@ std::string to_string(Status s) {
       return "not_positive_definite";
     case Status::diverged:
       return "diverged";
+    case Status::undetermined:
+      return "undetermined";
   }
   return "?";
 }
@@ -82,6 +86,8 @@ void MinimizeOptions::validate(Eigen::Index n) const {
   }
   if (!(rank_tol >= 0) || rank_tol >= 1)
     throw InputError("--rank-tol: must be in [0, 1), got " + detail::sci(rank_tol, 6));
+  if (method == Method::pcg && precond == Precond::amg)
+    throw UsageError("--precond amg: runs on the PETSc engine (--backend petsc or auto)");
   if (threads < 0) throw InputError("--threads: must be >= 0, got " + std::to_string(threads));
   if (x0) {
     if (x0->size() != n)

@@ -122,12 +122,12 @@ Analysis analyze(const QuadForm& form, const AnalyzeOptions& opts = {});
 // minimization
 
 enum class Method { direct, cg, pcg, sd, newton, gd };
-enum class Precond { none, jacobi, ichol };
+enum class Precond { none, jacobi, ichol, amg };  // amg: on the PETSc engine (numkit/petsc)
 std::string to_string(Method);
 Method parse_method(const std::string& name);  // throws UsageError
 std::string to_string(Precond);
 
-enum class Status { converged, max_iter, no_minimum, not_positive_definite, diverged };
+enum class Status { converged, max_iter, no_minimum, not_positive_definite, diverged, undetermined };
 std::string to_string(Status);
 
 struct MinimizeOptions {
