@@ -1,13 +1,18 @@
-// Helpers shared by the `numkit fp` subcommands (cli/fp*.cpp).
 #pragma once
-
+// The `numkit fp` commands: each has an options struct, a setup function that binds its flags
+// (cli/fp/<command>.cpp) and a run function that can be called without argv.
 #include <string>
 #include <vector>
 
 #include "common/command.hpp"
 #include "numkit/fp/format.hpp"
+#include "numkit/fp/scale.hpp"
+#include "numkit/io/report.hpp"
+#include "numkit/plot/plot.hpp"
 
 namespace numkit::cli::fpcli {
+
+// ---- helpers shared by the fp commands (cli/fp/common.cpp) ------------------------------------
 
 // --format NAME and --saturate
 struct FormatChoice {
@@ -39,19 +44,73 @@ io::Json number(double v);
 std::string percent(double fraction);
 
 void setup_info(CLI::App* fp_cmd);
-void setup_show(CLI::App* fp_cmd);
-void setup_analyze(CLI::App* fp_cmd);
-void setup_sum(CLI::App* fp_cmd);
-void setup_update(CLI::App* fp_cmd);
-void setup_scale(CLI::App* fp_cmd);
 
-// Reports and figures reused by the tour.
+// ---- the commands ------------------------------------------------------------------------------
+
+struct InfoOptions {
+  std::vector<std::string> names;
+  OutputOptions out;
+};
+void setup_info(CLI::App& fp_cmd);
+int run_info(const InfoOptions& o);
+// Reused by the tour.
 io::Report info_report(const std::vector<const fp::Format*>& formats);
 plot::Figure sawtooth_figure(const std::vector<const fp::Format*>& formats);
+
+struct ShowOptions {
+  std::vector<std::string> values, bits, formats;
+  bool saturate = false;
+  OutputOptions out;
+};
+void setup_show(CLI::App& fp_cmd);
+int run_show(const ShowOptions& o);
 io::Report show_report(const std::vector<std::string>& values, const std::vector<std::string>& bits,
                        const std::vector<const fp::Format*>& formats, fp::Overflow mode,
                        bool table);
+
+struct AnalyzeOptions {
+  DataInput in;
+  FormatChoice fmt;
+  std::string raw;
+  double scale = 1, margin = 2;
+  int threads = 2;
+  OutputOptions out;
+};
+void setup_analyze(CLI::App& fp_cmd);
+int run_analyze(const AnalyzeOptions& o);
+
+struct SumOptions {
+  DataInput in;
+  FormatChoice fmt;
+  OutputOptions out;
+};
+void setup_sum(CLI::App& fp_cmd);
+int run_sum(const SumOptions& o);
+
+struct UpdateOptions {
+  std::string weight, update, weights, updates;
+  unsigned long long steps = 1;
+  FormatChoice fmt;
+  OutputOptions out;
+};
+void setup_update(CLI::App& fp_cmd);
+int run_update(const UpdateOptions& o);
 io::Report update_report(double weight, double update, const fp::Format& f, fp::Overflow mode,
                          unsigned long long steps);
+
+struct ScaleOptions {
+  DataInput in;
+  FormatChoice fmt;
+  std::string raw;
+  long long per_step = 0;
+  fp::ScaleOptions so;
+  OutputOptions out;
+};
+void setup_scale(CLI::App& fp_cmd);
+int run_scale(const ScaleOptions& o);
+
+// `numkit fp` and its tour section (cli/fp/fp.cpp).
+void setup_fp(CLI::App& root);
+int tour_fp(TourContext& t);
 
 }  // namespace numkit::cli::fpcli

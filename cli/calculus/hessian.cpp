@@ -1,25 +1,17 @@
 // numkit hessian: the Hessian of an expression at a point by forward-mode automatic
 // differentiation, its eigenvalues, and the class of the point when the gradient vanishes.
 #include <Eigen/Eigenvalues>
+#include <cmath>
 
-#include "calculus_common.hpp"
 #include "numkit/expr/finite_difference.hpp"
 
-namespace numkit::cli {
-namespace {
+#include "calculus/calculus.hpp"
 
-using calculus::to_json;
-
-struct HessianOptions {
-  calculus::ExpressionInput input;
-  std::string at;
-  bool check = false;
-  OutputOptions output;
-};
+namespace numkit::cli::calculuscli {
 
 int run_hessian(const HessianOptions& o) {
-  const expr::Expression f = calculus::make_expression(o.input);
-  const Eigen::VectorXd x = calculus::read_point(o.at, f, "--at");
+  const expr::Expression f = make_expression(o.input);
+  const Eigen::VectorXd x = read_point(o.at, f, "--at");
   Eigen::VectorXd g;
   Eigen::MatrixXd h;
   const double value = f.hessian(x, g, h);
@@ -86,7 +78,7 @@ void setup_hessian(CLI::App& root) {
   auto* cmd = root.add_subcommand(
       "hessian", "Hessian at a point, its eigenvalues, and the class of a critical point");
 
-  calculus::add_expression_options(*cmd, opts->input);
+  add_expression_options(*cmd, opts->input);
   cmd->add_option("--at", opts->at,
                   "the point: 1,2 or x=1,y=2 (entries may be constants like pi/4); @FILE or -")
       ->required()
@@ -109,10 +101,7 @@ void setup_hessian(CLI::App& root) {
       "  numkit hessian \"(1-x)^2+100*(y-x^2)^2\" --at 1,1 --vars x,y\n"
       "  numkit hessian \"x*y*exp(-x^2-y^2)\" --at 0.5,0.5 --check\n"
       "  numkit hessian \"x^4+y^2\" --at 0,0 --json");
-  calculus::bind_calculus_run<HessianOptions>(cmd, opts, run_hessian);
+  bind_calculus_run<HessianOptions>(cmd, opts, run_hessian);
 }
 
-const bool registered = register_command("hessian", 21, setup_hessian);
-
-}  // namespace
-}  // namespace numkit::cli
+}  // namespace numkit::cli::calculuscli

@@ -1,30 +1,17 @@
-#pragma once
-// CLI helpers shared by `numkit grad`, `numkit hessian` and `numkit minimize`.
-#include <Eigen/Dense>
+// Helpers shared by `numkit grad`, `numkit hessian` and `numkit minimize`: the expression, its
+// variables and points from arguments, files or stdin; vectors as JSON; contours for plots.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
-#include <memory>
-#include <string>
-#include <vector>
 
-#include "common/command.hpp"
-#include "numkit/core/error.hpp"
+#include "calculus/calculus.hpp"
 #include "numkit/core/reader.hpp"
 #include "numkit/expr/evaluate.hpp"
-#include "numkit/expr/expression.hpp"
-#include "numkit/io/report.hpp"
-#include "numkit/plot/plot.hpp"
 
-namespace numkit::cli::calculus {
+namespace numkit::cli::calculuscli {
 
-// The inputs every calculus command takes.
-struct ExpressionInput {
-  std::string expression;  // EXPR, "-" (stdin) or "@FILE"
-  std::string vars;        // --vars x,y
-};
-
-inline void add_expression_options(CLI::App& cmd, ExpressionInput& in) {
+void add_expression_options(CLI::App& cmd, ExpressionInput& in) {
   cmd.add_option(
       "EXPR", in.expression,
       "the function, e.g. \"x^2+y^2\" (required); - reads it from stdin, @FILE from a file");
@@ -32,27 +19,7 @@ inline void add_expression_options(CLI::App& cmd, ExpressionInput& in) {
       ->type_name("LIST");
 }
 
-// Binds `run` like bind_run, and lets EXPR start with a minus sign ("-x^2-y^2"), which the
-// argument parser would otherwise take for an unknown option. Any other unknown argument is an
-// error.
-template <class Opts>
-void bind_calculus_run(CLI::App* cmd, std::shared_ptr<Opts> opts, int (*run)(const Opts&)) {
-  cmd->allow_extras();
-  cmd->callback([cmd, opts, run] {
-    std::vector<std::string> extras = cmd->remaining();
-    if (opts->input.expression.empty() && !extras.empty() && extras.front().size() > 1 &&
-        extras.front()[0] == '-' && extras.front()[1] != '-') {
-      opts->input.expression = extras.front();
-      extras.erase(extras.begin());
-    }
-    if (!extras.empty())
-      throw UsageError("unexpected argument \"" + extras.front() + "\" (see --help)");
-    if (opts->input.expression.empty()) throw UsageError("EXPR is required (see --help)");
-    set_exit_code(run(*opts));
-  });
-}
-
-inline std::string trim(std::string s) {
+std::string trim(std::string s) {
   const auto not_space = [](unsigned char c) { return !std::isspace(c); };
   s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
   s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
@@ -60,7 +27,7 @@ inline std::string trim(std::string s) {
 }
 
 // "-" -> stdin, "@FILE" -> the file's contents, else the text itself; trimmed.
-inline std::string read_text_argument(const std::string& arg, const std::string& what) {
+std::string read_text_argument(const std::string& arg, const std::string& what) {
   std::string text = arg;
   if (arg == "-") {
     text = read_source_text("-");
@@ -72,7 +39,7 @@ inline std::string read_text_argument(const std::string& arg, const std::string&
   return text;
 }
 
-inline std::vector<std::string> parse_vars(const std::string& list) {
+std::vector<std::string> parse_vars(const std::string& list) {
   std::vector<std::string> out;
   if (trim(list).empty()) return out;
   std::size_t start = 0;
@@ -87,13 +54,13 @@ inline std::vector<std::string> parse_vars(const std::string& list) {
   return out;
 }
 
-inline expr::Expression make_expression(const ExpressionInput& in) {
+expr::Expression make_expression(const ExpressionInput& in) {
   return expr::Expression(read_text_argument(in.expression, "EXPR"), parse_vars(in.vars));
 }
 
 // A point: inline ("1,2", "x=1,y=2", "pi/4,1"), "@FILE" or "-" (its text read first).
-inline Eigen::VectorXd read_point(const std::string& spec, const expr::Expression& f,
-                                  const std::string& what) {
+Eigen::VectorXd read_point(const std::string& spec, const expr::Expression& f,
+                           const std::string& what) {
   std::string text = spec;
   if (spec.size() > 1 && spec[0] == '@') text = read_source_text(spec.substr(1));
   if (spec == "-") text = read_source_text("-");
@@ -103,20 +70,20 @@ inline Eigen::VectorXd read_point(const std::string& spec, const expr::Expressio
   return expr::parse_point(text, f.variables(), what);
 }
 
-inline io::Json to_json(const Eigen::VectorXd& v) {
+io::Json to_json(const Eigen::VectorXd& v) {
   io::Json a = io::Json::array();
   for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(v(i));
   return a;
 }
 
-inline io::Json to_json(const Eigen::MatrixXd& m) {
+io::Json to_json(const Eigen::MatrixXd& m) {
   io::Json a = io::Json::array();
   for (Eigen::Index i = 0; i < m.rows(); ++i)
     a.push_back(to_json(Eigen::VectorXd(m.row(i).transpose())));
   return a;
 }
 
-inline io::Json to_json(const std::vector<std::string>& names) {
+io::Json to_json(const std::vector<std::string>& names) {
   io::Json a = io::Json::array();
   for (const auto& n : names) a.push_back(n);
   return a;
@@ -124,9 +91,8 @@ inline io::Json to_json(const std::vector<std::string>& names) {
 
 // Contours of f over a box that contains `points` (with margin); points outside the domain are
 // gaps.
-inline plot::Contour contour_of(const expr::Expression& f,
-                                const std::vector<Eigen::Vector2d>& points,
-                                double min_half_width = 1.0) {
+plot::Contour contour_of(const expr::Expression& f, const std::vector<Eigen::Vector2d>& points,
+                         double min_half_width) {
   Eigen::Vector2d lo = points.front(), hi = points.front();
   for (const auto& p : points) {
     lo = lo.cwiseMin(p);
@@ -145,4 +111,4 @@ inline plot::Contour contour_of(const expr::Expression& f,
       center.x() - half, center.x() + half, center.y() - half, center.y() + half, 81);
 }
 
-}  // namespace numkit::cli::calculus
+}  // namespace numkit::cli::calculuscli

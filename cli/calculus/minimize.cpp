@@ -3,25 +3,13 @@
 #include <fstream>
 #include <iostream>
 
-#include "calculus_common.hpp"
 #include "numkit/expr/minimize.hpp"
 
-namespace numkit::cli {
+#include "calculus/calculus.hpp"
+
+namespace numkit::cli::calculuscli {
+
 namespace {
-
-using calculus::to_json;
-
-struct MinimizeCliOptions {
-  calculus::ExpressionInput input;
-  std::string x0;
-  std::string method = "lbfgs";
-  double gtol = 1e-8;
-  int max_iter = 0;
-  double step = 1e-3;
-  int memory = 8;
-  std::string trace;
-  OutputOptions output;
-};
 
 // Streams the trace rows to a file or stdout.
 class TraceWriter {
@@ -117,7 +105,7 @@ plot::Figure path_figure(const expr::Expression& f, const std::vector<Run>& runs
     }
     fig.xlabel = f.variables()[0];
     fig.ylabel = f.variables()[1];
-    fig.contour = calculus::contour_of(f, pts, 0.5);
+    fig.contour = contour_of(f, pts, 0.5);
     fig.series.push_back(ends);
   } else {
     fig.xlabel = "iteration";
@@ -141,7 +129,7 @@ std::vector<expr::Method> parse_methods(const std::string& list) {
   std::size_t start = 0;
   for (std::size_t i = 0; i <= list.size(); ++i) {
     if (i == list.size() || list[i] == ',') {
-      const expr::Method m = expr::parse_method(calculus::trim(list.substr(start, i - start)));
+      const expr::Method m = expr::parse_method(trim(list.substr(start, i - start)));
       if (std::find(out.begin(), out.end(), m) != out.end())
         throw UsageError("--method: " + std::string(expr::to_string(m)) + " is listed twice");
       out.push_back(m);
@@ -151,7 +139,9 @@ std::vector<expr::Method> parse_methods(const std::string& list) {
   return out;
 }
 
-int run_minimize(const MinimizeCliOptions& o) {
+}  // namespace
+
+int run_minimize(const MinimizeOptions& o) {
   const std::vector<expr::Method> methods = parse_methods(o.method);
   expr::MinimizeOptions mo;
   mo.gtol = o.gtol;
@@ -159,8 +149,8 @@ int run_minimize(const MinimizeCliOptions& o) {
   mo.step = o.step;
   mo.memory = o.memory;
   mo.validate();
-  const expr::Expression f = calculus::make_expression(o.input);
-  const Eigen::VectorXd x0 = calculus::read_point(o.x0, f, "--x0");
+  const expr::Expression f = make_expression(o.input);
+  const Eigen::VectorXd x0 = read_point(o.x0, f, "--x0");
   const bool several = methods.size() > 1;
   TraceWriter writer(o.trace, o.output, f.variables(), several);
   const bool want_path = !o.output.plot.empty();
@@ -224,10 +214,10 @@ int run_minimize(const MinimizeCliOptions& o) {
 }
 
 void setup_minimize(CLI::App& root) {
-  auto opts = std::make_shared<MinimizeCliOptions>();
+  auto opts = std::make_shared<MinimizeOptions>();
   auto* cmd = root.add_subcommand(
       "minimize", "minimize a smooth function by L-BFGS, Newton, gradient descent or nonlinear CG");
-  calculus::add_expression_options(*cmd, opts->input);
+  add_expression_options(*cmd, opts->input);
   cmd->add_option("--x0", opts->x0, "starting point: -1.2,1 or x=-1.2,y=1; @FILE or -")
       ->required()
       ->type_name("POINT");
@@ -265,10 +255,7 @@ void setup_minimize(CLI::App& root) {
       "  numkit minimize \"x^2+3*y^2+x*y-x\" --x0 0,0 --method cg --json\n"
       "  numkit minimize \"x-log(x)\" --x0 3 --method gd --step 0.5 --trace -\n"
       "  numkit minimize \"(1-x)^2+100*(y-x^2)^2\" --x0 -1.2,1 --method lbfgs,newton,cg");
-  calculus::bind_calculus_run<MinimizeCliOptions>(cmd, opts, run_minimize);
+  bind_calculus_run<MinimizeOptions>(cmd, opts, run_minimize);
 }
 
-const bool registered = register_command("minimize", 22, setup_minimize);
-
-}  // namespace
-}  // namespace numkit::cli
+}  // namespace numkit::cli::calculuscli

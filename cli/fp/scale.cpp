@@ -1,97 +1,21 @@
-// numkit fp update and fp scale: lost weight updates and dynamic loss scaling.
+// numkit fp scale: dynamic loss scaling.
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <memory>
 
-#include "fp_common.hpp"
 #include "numkit/core/number.hpp"
 #include "numkit/core/number_stream.hpp"
 #include "numkit/fp/scale.hpp"
-#include "numkit/fp/update.hpp"
+
+#include "fp/fp.hpp"
 
 namespace numkit::cli::fpcli {
 
 using io::Json;
 
 namespace {
-
-// ---- update -----------------------------------------------------------------------------------
-
-struct UpdateCli {
-  std::string weight, update, weights, updates;
-  unsigned long long steps = 1;
-  FormatChoice fmt;
-  OutputOptions out;
-};
-
-int run_update(const UpdateCli& o) {
-  const auto& f = o.fmt.format();
-  const bool single = !o.weight.empty() || !o.update.empty();
-  const bool batch = !o.weights.empty() || !o.updates.empty();
-  if (single && batch) throw UsageError("give --weight/--update or --weights/--updates, not both");
-  if (single) {
-    if (o.weight.empty() || o.update.empty())
-      throw UsageError("give both --weight W and --update U");
-    const double w = parse_double(o.weight, "--weight");
-    const double u = parse_double(o.update, "--update");
-    if (o.steps < 1 || o.steps > 100'000'000)
-      throw InputError("--steps: must be in 1..100000000, got " + std::to_string(o.steps));
-    return emit(update_report(w, u, f, o.fmt.overflow(), o.steps), o.out);
-  }
-  if (o.weights.empty() || o.updates.empty())
-    throw UsageError("give --weight W --update U, or both --weights FILE and --updates FILE");
-  if (o.weights == "-" && o.updates == "-")
-    throw UsageError("--weights and --updates cannot both be stdin");
-  NumberStream ws(o.weights, true), us(o.updates, true);
-  fp::UpdateBatch b;
-  double w = 0, u = 0;
-  while (true) {
-    const bool hw = ws.next(w), hu = us.next(u);
-    if (hw != hu)
-      throw InputError((hw ? o.updates : o.weights) + ": has fewer numbers (" +
-                       std::to_string(hw ? us.count() : ws.count()) + ") than " +
-                       (hw ? o.weights : o.updates));
-    if (!hw) break;
-    b.add(w, u, f, o.fmt.overflow());
-  }
-  if (b.n + b.nonfinite == 0) throw InputError(o.weights + ": no numbers");
-  io::Report rep;
-  Json& d = rep.data;
-  d["format"] = std::string(f.name);
-  d["pairs"] = b.n;
-  if (b.nonfinite) d["nonfinite_pairs_skipped"] = b.nonfinite;
-  const std::uint64_t nz = b.n - b.zero_updates;
-  d["zero_updates"] = b.zero_updates;
-  d["lost"] = b.lost;
-  d["underflowed_updates"] = b.underflowed;
-  d["lost_fraction"] = nz ? static_cast<double>(b.lost) / static_cast<double>(nz) : 0.0;
-  d["partly_lost"] = b.partly_lost;
-  d["lost_in_fp32"] = b.lost_fp32;
-  const std::uint64_t applied = nz - b.lost;
-  if (applied > 0) {
-    d["mean_update_rel_error"] = b.sum_update_rel_error / static_cast<double>(applied);
-    d["max_update_rel_error"] = b.max_update_rel_error;
-  }
-  rep.notes.push_back(
-      "lost: w + u rounds back to w in " + std::string(f.name) +
-      " (fractions over nonzero updates); partly lost: w changed by a rounded amount;");
-  rep.notes.push_back("lost in fp32: the same pair in fp32 (what an fp32 master copy would lose).");
-  return emit(rep, o.out);
-}
-
-// ---- scale ------------------------------------------------------------------------------------
-
-struct ScaleCli {
-  DataInput in;
-  FormatChoice fmt;
-  std::string raw;
-  long long per_step = 0;
-  fp::ScaleOptions so;
-  OutputOptions out;
-};
 
 // One step per non-empty line (numbers separated by blanks or commas, # comments).
 template <class F>
@@ -171,7 +95,9 @@ plot::Figure scale_figure(const fp::ScaleResult& r, double initial) {
   return fig;
 }
 
-int run_scale(const ScaleCli& o) {
+}  // namespace
+
+int run_scale(const ScaleOptions& o) {
   o.in.check();
   fp::ScaleOptions so = o.so;
   so.format = &o.fmt.format();
@@ -276,38 +202,9 @@ int run_scale(const ScaleCli& o) {
   return code;
 }
 
-}  // namespace
-
-void setup_update(CLI::App* fp_cmd) {
-  auto o = std::make_shared<UpdateCli>();
-  auto* cmd = fp_cmd->add_subcommand("update",
-                                     "the lost-update problem: does w + u change w in the format, "
-                                     "the smallest update that survives, "
-                                     "and what an fp32 master copy of the weights changes (also "
-                                     "over many repeated steps); a batch form "
-                                     "counts lost updates over files of weights and updates");
-  cmd->add_option("-w,--weight", o->weight, "the weight w")->type_name("W");
-  cmd->add_option("-u,--update", o->update, "the update u (added: w + u)")->type_name("U");
-  cmd->add_option("--steps", o->steps, "apply the same update N times (default 1)")->type_name("N");
-  cmd->add_option("--weights", o->weights, "batch: a file (or -) of weights")->type_name("FILE");
-  cmd->add_option("--updates", o->updates, "batch: a file (or -) of updates, paired with --weights")
-      ->type_name("FILE");
-  add_format_options(cmd, o->fmt);
-  add_output_options(*cmd, o->out);
-  cmd->footer(
-      "Exact: each addition is rounded once to the format (round to nearest, ties to even); the "
-      "smallest\n"
-      "surviving update is found by stepping through the format's values, so it is exact.\n\n"
-      "Examples:\n"
-      "  numkit fp update --weight 1 --update 1e-4 --format fp16\n"
-      "  numkit fp update --weight 1 --update 1e-4 --format fp16 --steps 1000\n"
-      "  numkit fp update --weight 256 --update 0.5 --format bf16 --json");
-  bind_run<UpdateCli>(cmd, o, run_update);
-}
-
-void setup_scale(CLI::App* fp_cmd) {
-  auto o = std::make_shared<ScaleCli>();
-  auto* cmd = fp_cmd->add_subcommand(
+void setup_scale(CLI::App& fp_cmd) {
+  auto o = std::make_shared<ScaleOptions>();
+  auto* cmd = fp_cmd.add_subcommand(
       "scale",
       "simulate dynamic loss scaling over a stream of gradient steps: each step multiplies its "
       "gradients by the scale and stores them in the format; an overflow skips the step and halves "
@@ -344,7 +241,7 @@ void setup_scale(CLI::App* fp_cmd) {
       "Examples:\n"
       "  numkit fp scale --values \"1e-3,100\" --per-step 2 --repeat 5000\n"
       "  numkit fp scale --values \"1e-6,20\" --per-step 2 --repeat 300 --interval 100 --json");
-  bind_run<ScaleCli>(cmd, o, run_scale);
+  bind_run<ScaleOptions>(cmd, o, run_scale);
 }
 
 }  // namespace numkit::cli::fpcli

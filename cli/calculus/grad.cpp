@@ -1,22 +1,13 @@
 // numkit grad: value, gradient, steepest ascent and directional derivatives of an expression,
-// by forward-mode automatic differentiation. Also registers the tour section "calculus".
+// by forward-mode automatic differentiation.
+#include <cmath>
 #include <optional>
 
-#include "calculus_common.hpp"
 #include "numkit/expr/finite_difference.hpp"
 
-namespace numkit::cli {
-namespace {
+#include "calculus/calculus.hpp"
 
-using calculus::to_json;
-
-struct GradOptions {
-  calculus::ExpressionInput input;
-  std::string at;
-  std::string dir;
-  bool check = false;
-  OutputOptions output;
-};
+namespace numkit::cli::calculuscli {
 
 io::Report gradient_report(const expr::Expression& f, const Eigen::VectorXd& x,
                            const std::optional<Eigen::VectorXd>& dir, bool check) {
@@ -81,8 +72,7 @@ plot::Figure gradient_figure(const expr::Expression& f, const Eigen::VectorXd& x
   fig.xlabel = f.variables()[0];
   fig.ylabel = f.variables()[1];
   fig.equal_axes = true;
-  fig.contour =
-      calculus::contour_of(f, {p - Eigen::Vector2d(half, half), p + Eigen::Vector2d(half, half)});
+  fig.contour = contour_of(f, {p - Eigen::Vector2d(half, half), p + Eigen::Vector2d(half, half)});
   // a field of gradient arrows, scaled so the longest fits in a grid cell
   const auto& xs = fig.contour->xs;
   const auto& ys = fig.contour->ys;
@@ -146,18 +136,22 @@ plot::Figure gradient_figure(const expr::Expression& f, const Eigen::VectorXd& x
   return fig;
 }
 
+namespace {
+
 std::optional<Eigen::VectorXd> read_direction(const std::string& spec, const expr::Expression& f) {
   if (spec.empty()) return std::nullopt;
-  Eigen::VectorXd v = calculus::read_point(spec, f, "--dir");
+  Eigen::VectorXd v = read_point(spec, f, "--dir");
   if (v.norm() == 0) throw InputError("--dir: the zero vector has no direction");
   if (!std::isfinite(v.norm()))
     throw InputError("--dir: the vector is too long (its norm overflows)");
   return v;
 }
 
+}  // namespace
+
 int run_grad(const GradOptions& o) {
-  const expr::Expression f = calculus::make_expression(o.input);
-  const Eigen::VectorXd x = calculus::read_point(o.at, f, "--at");
+  const expr::Expression f = make_expression(o.input);
+  const Eigen::VectorXd x = read_point(o.at, f, "--at");
   const auto dir = read_direction(o.dir, f);
   if (!o.output.plot.empty() && f.dimension() != 2)
     throw UsageError("--plot: needs exactly 2 variables, the expression has " +
@@ -173,7 +167,7 @@ void setup_grad(CLI::App& root) {
   auto* cmd = root.add_subcommand(
       "grad", "gradient, its norm, steepest ascent and directional derivatives at a point");
 
-  calculus::add_expression_options(*cmd, opts->input);
+  add_expression_options(*cmd, opts->input);
   cmd->add_option("--at", opts->at,
                   "the point: 1,2 or x=1,y=2 (entries may be constants like pi/4); @FILE or -")
       ->required()
@@ -202,33 +196,7 @@ void setup_grad(CLI::App& root) {
       "  numkit grad \"x^2+y^2\" --at 1,2 --dir 3,4\n"
       "  numkit grad \"x*exp(-y)\" --at x=2,y=0 --check\n"
       "  numkit grad \"sin(x)*cos(y)\" --at pi/4,0 --json");
-  calculus::bind_calculus_run<GradOptions>(cmd, opts, run_grad);
+  bind_calculus_run<GradOptions>(cmd, opts, run_grad);
 }
 
-int tour_calculus(TourContext& t) {
-  t.section("calculus: gradients and directional derivatives");
-  const expr::Expression f("x^2+y^2");
-  Eigen::VectorXd x(2), v(2), e1(2);
-  x << 1, 2;
-  v << 3, 4;
-  e1 << 1, 0;
-  t.say(
-      "f(x,y) = x^2 + y^2 at (1,2): the gradient (2x, 2y) = (2, 4) points in the direction of "
-      "steepest");
-  t.say("ascent, and its norm sqrt(20) = 4.47 is the largest rate of change in any direction.");
-  t.say("Along v = (3,4) the directional derivative uses the unit vector v/|v| = (0.6, 0.8):");
-  t.say(
-      "  D_u f = (2,4).(3,4)/5 = 22/5 = 4.4, while the raw product grad f . v = 22 (what a JAX jvp "
-      "gives).");
-  t.emit("gradient_along_3_4", gradient_report(f, x, v, false));
-  t.say("Along (1,0) it is the partial derivative df/dx = 2:");
-  t.emit("gradient_along_1_0", gradient_report(f, x, e1, false));
-  t.plot(gradient_figure(f, x, v), "calculus_gradient.png");
-  return 0;
-}
-
-const bool registered = register_command("grad", 20, setup_grad);
-const bool tour_registered = register_tour_section("calculus", 20, tour_calculus);
-
-}  // namespace
-}  // namespace numkit::cli
+}  // namespace numkit::cli::calculuscli

@@ -1,16 +1,9 @@
 // numkit tour: the worked examples of every module, with their plots.
 #include <filesystem>
 
-#include "common/command.hpp"
+#include "tour/tour.hpp"
 
-namespace numkit::cli {
-namespace {
-
-struct TourOptions {
-  std::string out_dir = "plots";
-  bool no_plots = false;
-  OutputOptions output;
-};
+namespace numkit::cli::tourcli {
 
 int run_tour(const TourOptions& opts) {
   if (!opts.no_plots) {
@@ -39,7 +32,8 @@ void setup_tour(CLI::App& root) {
   bind_run<TourOptions>(cmd, opts, run_tour);
 }
 
+namespace {
 const bool registered = register_command("tour", 1000, setup_tour);
-
 }  // namespace
-}  // namespace numkit::cli
+
+}  // namespace numkit::cli::tourcli

@@ -1,0 +1,130 @@
+// Input and report pieces shared by the `numkit quad` commands: the form from -A/-b/-c or
+// --expr, and vectors in reports.
+#include "numkit/core/number.hpp"
+#include "numkit/core/reader.hpp"
+#include "numkit/expr/quadratic.hpp"
+#include "quad/quad.hpp"
+
+namespace numkit::cli::quadcli {
+
+using io::Json;
+using quad::QuadForm;
+
+void add_form_options(CLI::App* cmd, FormInput& in) {
+  cmd->add_option("-A,--matrix", in.A,
+                  "the matrix A: inline ([[3,2],[2,6]] or \"3 2; 2 6\"), a file (.csv .txt .mtx "
+                  ".json; .mtx coordinate files stay sparse) or - for stdin")
+      ->type_name("MATRIX");
+  cmd->add_option("-b,--vector", in.b, "the vector b (default 0): inline (1,-2) or a file")
+      ->type_name("VECTOR");
+  cmd->add_option("-c,--constant", in.c, "the constant c (default 0)")->type_name("NUMBER");
+  cmd->add_option("--expr", in.expr,
+                  "the polynomial itself, e.g. \"3*x^2+2*x*y+6*y^2-2*x+8*y+1\"; A, b and c are "
+                  "read off exactly; refused unless of degree <= 2")
+      ->type_name("POLYNOMIAL");
+  cmd->add_option("--vars", in.vars, "with --expr: the order of the variables, e.g. x,y")
+      ->type_name("NAMES");
+  cmd->add_flag("--half", in.half,
+                "use the convention f(x) = ½xᵀAx + bᵀx + c (gradient Ax + b) of the "
+                "conjugate-gradient literature");
+}
+
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : text) {
+    if (ch == ',' || ch == ' ') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+std::string input_name(const MatrixInput& m, const std::string& flag) {
+  if (m.source.empty() || m.source.rfind("the ", 0) == 0) return flag;
+  return m.source;
+}
+
+QuadForm load_form(const FormInput& in) {
+  if (!in.expr.empty()) {
+    if (!in.A.empty() || !in.b.empty() || !in.c.empty())
+      throw UsageError("--expr: cannot be combined with -A, -b or -c");
+    if (in.half)
+      throw UsageError("--half: cannot be combined with --expr (the polynomial fixes f)");
+    auto q = expr::extract_quadratic(in.expr, split_names(in.vars));
+    QuadForm form(q.A, q.b, q.c, quad::Convention::full, "--expr", "--expr");
+    form.variables = q.variables;
+    return form;
+  }
+  if (!in.vars.empty()) throw UsageError("--vars: only with --expr");
+  if (in.A.empty())
+    throw UsageError(
+        "give the matrix with -A MATRIX (and -b VECTOR, -c NUMBER) or the "
+        "polynomial with --expr");
+  MatrixInput m = read_matrix_any(in.A, "-A");
+  const std::string what_A = input_name(m, "-A");
+  require_square(m, what_A);
+  const Eigen::Index n = m.rows();
+  Eigen::VectorXd b;
+  if (!in.b.empty()) {
+    b = read_vector(in.b, "-b");
+    require_vector_size(b, "-b", n, what_A);
+  }
+  const double c = in.c.empty() ? 0.0 : parse_double(in.c, "-c");
+  const auto conv = in.half ? quad::Convention::half : quad::Convention::full;
+  if (m.is_sparse) return QuadForm(std::move(m.sparse), std::move(b), c, conv, what_A, "-b");
+  return QuadForm(std::move(m.dense), std::move(b), c, conv, what_A, "-b");
+}
+
+// ---- report pieces ----------------------------------------------------------------------------
+
+Json vec_json(const Eigen::VectorXd& v) {
+  Json a = Json::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(v[i] == 0 ? 0.0 : v[i]);  // no -0
+  return a;
+}
+
+std::string convention_text(const QuadForm& f) {
+  return f.convention() == quad::Convention::half ? "f(x) = 1/2 x'Ax + b'x + c"
+                                                  : "f(x) = x'Ax + b'x + c";
+}
+
+void describe_form(Json& d, io::Report& rep, const QuadForm& form) {
+  d["n"] = form.size();
+  d["convention"] = convention_text(form);
+  if (!form.variables.empty()) d["variables"] = form.variables;
+  if (form.symmetrized()) {
+    d["symmetrized"] = true;
+    rep.notes.push_back(
+        "A is not symmetric: its symmetric part (A + Aᵀ)/2 is used (max |A − Aᵀ|/2 = " +
+        io::shortest(form.asymmetry()) + ")");
+  }
+}
+
+std::string point_text(const Eigen::VectorXd& x, const std::vector<std::string>& vars, int digits) {
+  if (x.size() > 10) return "the point above (--x-out FILE writes it)";
+  std::string s = "(";
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    if (i) s += ", ";
+    if (!vars.empty()) s += vars[i] + " = ";
+    s += io::with_digits(x[i] == 0 ? 0.0 : x[i], digits);
+  }
+  return s + ")";
+}
+
+void put_vector(Json& d, const std::string& key, const Eigen::VectorXd& v, io::Report& rep,
+                bool& omitted) {
+  if (v.size() <= kMaxPrintedVector) {
+    d[key] = vec_json(v);
+  } else if (!omitted) {
+    omitted = true;
+    rep.notes.push_back("vectors of more than " + std::to_string(kMaxPrintedVector) +
+                        " entries are not printed; write them with --x-out FILE");
+  }
+}
+
+}  // namespace numkit::cli::quadcli

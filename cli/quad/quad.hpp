@@ -1,0 +1,88 @@
+#pragma once
+// The `numkit quad` commands: each has an options struct, a setup function that binds its flags
+// (cli/quad/<command>.cpp) and a run function that can be called without argv.
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+#include "common/command.hpp"
+#include "numkit/core/reader.hpp"
+#include "numkit/io/report.hpp"
+#include "numkit/plot/plot.hpp"
+#include "numkit/quad/quadratic.hpp"
+
+namespace numkit::cli::quadcli {
+
+inline constexpr Eigen::Index kMaxPrintedVector = 1000;  // longer vectors: --x-out FILE
+
+// ---- input and report pieces shared by the quad commands (cli/quad/common.cpp) -----------------
+
+struct FormInput {
+  std::string A, b, c, expr, vars;
+  bool half = false;
+};
+
+void add_form_options(CLI::App* cmd, FormInput& in);
+std::vector<std::string> split_names(const std::string& text);
+std::string input_name(const MatrixInput& m, const std::string& flag);
+quad::QuadForm load_form(const FormInput& in);
+
+io::Json vec_json(const Eigen::VectorXd& v);
+std::string convention_text(const quad::QuadForm& f);
+void describe_form(io::Json& d, io::Report& rep, const quad::QuadForm& form);
+std::string point_text(const Eigen::VectorXd& x, const std::vector<std::string>& vars, int digits);
+void put_vector(io::Json& d, const std::string& key, const Eigen::VectorXd& v, io::Report& rep,
+                bool& omitted);
+
+// ---- the commands ------------------------------------------------------------------------------
+
+struct AnalyzeOptions {
+  FormInput in;
+  double rank_tol = 0;
+  std::string x_out;
+  OutputOptions out;
+};
+void setup_analyze(CLI::App& quad_cmd);
+int run_analyze(const AnalyzeOptions& o);
+
+struct MinimizeOptions {
+  FormInput in;
+  std::string methods = "direct";
+  std::string precond = "jacobi";
+  std::string x0;
+  double tol = 1e-10;
+  long max_iter = -1;
+  std::string lr;
+  double rank_tol = 0;
+  int threads = 0;
+  std::string trace;
+  std::string x_out;
+  bool timing = false;
+  OutputOptions out;
+};
+void setup_minimize(CLI::App& quad_cmd);
+int run_minimize(const MinimizeOptions& o);
+// Reused by the tour.
+bool succeeded(const quad::MinimizeResult& r);
+io::Report minimize_report(const quad::QuadForm& form, const std::vector<quad::MinimizeResult>& rs,
+                           int digits, bool timing);
+plot::Figure minimize_figure(const quad::QuadForm& form,
+                             const std::vector<quad::MinimizeResult>& rs);
+
+struct GenerateOptions {
+  std::string kind;
+  long n = 0;
+  double cond = 1e3;
+  long long seed = 1;
+  std::string output;
+  std::string rhs;
+  OutputOptions out;
+};
+void setup_generate(CLI::App& quad_cmd);
+int run_generate(const GenerateOptions& o);
+
+// `numkit quad` and its tour section (cli/quad/quad.cpp).
+void setup_quad(CLI::App& root);
+int tour_quad(TourContext& t);
+
+}  // namespace numkit::cli::quadcli
