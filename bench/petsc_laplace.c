@@ -11,6 +11,7 @@
  */
 #include <petscksp.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 int main(int argc, char** argv) {
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
@@ -83,9 +84,9 @@ int main(int argc, char** argv) {
   PetscCall(VecAXPY(r, -1.0, b));
   PetscCall(VecNorm(r, NORM_2, &rn));
   PetscCall(VecNorm(b, NORM_2, &bn));
-  PetscLogDouble mem = 0;
-  PetscCall(PetscMemoryGetMaximumUsage(&mem));
-  double mem_sum = 0, mem_max = 0, m = mem;
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  double mem_sum = 0, mem_max = 0, m = (double)ru.ru_maxrss * 1024.0; /* resident high-water mark */
   MPI_Allreduce(&m, &mem_sum, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
   MPI_Allreduce(&m, &mem_max, 1, MPI_DOUBLE, MPI_MAX, PETSC_COMM_WORLD);
   int size;

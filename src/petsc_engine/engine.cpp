@@ -360,11 +360,12 @@ std::string fmt_double(double v) {
   return buf;
 }
 
-// The engine's AMG defaults (measured on the 2-D and 3-D Laplacians, docs/quad.md): hypre
-// BoomerAMG with HMIS coarsening and ext+i interpolation (hypre's own recommendation for
-// parallel runs), strong threshold 0.25 for 2-D-like stencils (≤ 6 nonzeros per row) and 0.5
-// otherwise, one level of aggressive coarsening in 3-D (setup, not the iterations, dominates
-// there), symmetric SOR/Jacobi smoothing (a symmetric preconditioner, as CG needs).
+// The engine's AMG defaults, measured with bench/petsc_laplace.c on the 2-D and 3-D Laplacians
+// (docs/quad.md): for 2-D-like stencils (at most 6 nonzeros a row) hypre's classical settings
+// (Falgout coarsening, classical interpolation, strong threshold 0.25) are the fastest; in 3-D,
+// where the setup dominates, strong threshold 0.5, one level of aggressive coarsening, HMIS
+// coarsening and ext+i interpolation truncated to 4 entries a row (P_max) cut the setup and
+// the solve. Symmetric SOR/Jacobi smoothing keeps the preconditioner symmetric, as CG needs.
 int configure_pc(Problem* p, PC pc, const numkit_petsc_solve_options* o, std::string& what,
                  char* err, size_t err_len) {
   MatInfo info;
@@ -385,19 +386,20 @@ int configure_pc(Problem* p, PC pc, const numkit_petsc_solve_options* o, std::st
     case NUMKIT_PETSC_PC_HYPRE: {
       const double theta = o->strong_threshold >= 0 ? o->strong_threshold : (three_d ? 0.5 : 0.25);
       const int agg = o->aggressive_levels >= 0 ? o->aggressive_levels : (three_d ? 1 : 0);
-      const std::string coarsen = o->coarsen_type ? o->coarsen_type : "HMIS";
-      const std::string interp = o->interp_type ? o->interp_type : "ext+i";
+      const std::string coarsen = o->coarsen_type ? o->coarsen_type : three_d ? "HMIS" : "Falgout";
+      const std::string interp = o->interp_type ? o->interp_type : three_d ? "ext+i" : "classical";
       const std::string relax = o->relax_type ? o->relax_type : "symmetric-SOR/Jacobi";
       put_default("-pc_hypre_boomeramg_strong_threshold", fmt_double(theta));
       put_default("-pc_hypre_boomeramg_agg_nl", std::to_string(agg));
       put_default("-pc_hypre_boomeramg_coarsen_type", coarsen);
       put_default("-pc_hypre_boomeramg_interp_type", interp);
       put_default("-pc_hypre_boomeramg_relax_type_all", relax);
+      if (three_d) put_default("-pc_hypre_boomeramg_P_max", "4");
       NK_TRY(PCSetType(pc, PCHYPRE), "setting the preconditioner");
       NK_TRY(PCHYPRESetType(pc, "boomeramg"), "selecting hypre BoomerAMG");
       what = "hypre BoomerAMG: strong threshold " + fmt_double(theta) + ", " + coarsen +
-             " coarsening, " + interp + " interpolation, aggressive coarsening levels " +
-             std::to_string(agg) + ", " + relax + " smoothing";
+             " coarsening, " + interp + " interpolation" + (three_d ? " (P_max 4)" : "") +
+             ", aggressive coarsening levels " + std::to_string(agg) + ", " + relax + " smoothing";
       break;
     }
     case NUMKIT_PETSC_PC_GAMG: {
