@@ -93,16 +93,23 @@ std::string convention_text(const QuadForm& f) {
                                                   : "f(x) = x'Ax + b'x + c";
 }
 
-void describe_form(Json& d, io::Report& rep, const QuadForm& form) {
-  d["n"] = form.size();
-  d["convention"] = convention_text(form);
-  if (!form.variables.empty()) d["variables"] = form.variables;
-  if (form.symmetrized()) {
+void describe_form(Json& d, io::Report& rep, long long n, quad::Convention conv,
+                   const std::vector<std::string>& variables, bool symmetrized, double asymmetry) {
+  d["n"] = n;
+  d["convention"] =
+      conv == quad::Convention::half ? "f(x) = 1/2 x'Ax + b'x + c" : "f(x) = x'Ax + b'x + c";
+  if (!variables.empty()) d["variables"] = variables;
+  if (symmetrized) {
     d["symmetrized"] = true;
     rep.notes.push_back(
         "A is not symmetric: its symmetric part (A + Aᵀ)/2 is used (max |A − Aᵀ|/2 = " +
-        io::shortest(form.asymmetry()) + ")");
+        io::shortest(asymmetry) + ")");
   }
+}
+
+void describe_form(Json& d, io::Report& rep, const QuadForm& form) {
+  describe_form(d, rep, form.size(), form.convention(), form.variables, form.symmetrized(),
+                form.asymmetry());
 }
 
 std::string point_text(const Eigen::VectorXd& x, const std::vector<std::string>& vars, int digits) {

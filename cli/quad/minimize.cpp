@@ -6,6 +6,8 @@
 
 #include "numkit/core/number.hpp"
 #include "numkit/core/reader.hpp"
+#include "numkit/petsc/distributed.hpp"
+#include "numkit/petsc/engine.hpp"
 
 #include "quad/quad.hpp"
 
@@ -77,11 +79,144 @@ std::vector<quad::Method> parse_methods(const std::string& text) {
 }
 
 quad::Precond parse_precond(const std::string& s) {
-  if (s == "jacobi") return quad::Precond::jacobi;
+  if (s == "jacobi" || s.empty()) return quad::Precond::jacobi;
   if (s == "ichol") return quad::Precond::ichol;
+  if (s == "amg") return quad::Precond::amg;
   if (s == "none") return quad::Precond::none;
   throw UsageError("--precond: unknown preconditioner \"" + s +
-                   "\"; expected jacobi, ichol or none");
+                   "\"; expected jacobi, ichol, amg or none");
+}
+
+// ---- the PETSc engine: --backend petsc, --precond amg, mpirun ---------------------------------
+
+// pcg on a sparse A with at least this many unknowns defaults to amg on the PETSc engine: from
+// here on AMG's handful of iterations repays the engine's start-up (about 0.2 s), measured on
+// the 2-D Laplacian (docs/quad.md, "Large problems").
+constexpr Eigen::Index kAmgByDefault = 100000;
+
+bool petsc_capable(const std::vector<quad::Method>& methods, quad::Precond precond) {
+  for (auto m : methods)
+    if (m != quad::Method::cg && m != quad::Method::pcg && m != quad::Method::direct) return false;
+  return precond != quad::Precond::ichol;
+}
+
+bool is_mtx_file(const std::string& spec) {
+  return spec.size() > 4 && spec.compare(spec.size() - 4, 4, ".mtx") == 0;
+}
+
+petsc::AmgOptions amg_options(const PetscOptions& p) {
+  petsc::AmgOptions a;
+  a.kind = petsc::parse_amg(p.amg);
+  if (!p.amg_threshold.empty())
+    a.strong_threshold = parse_double(p.amg_threshold, "--amg-threshold");
+  if (!p.amg_aggressive.empty())
+    a.aggressive_levels = static_cast<int>(parse_integer(p.amg_aggressive, "--amg-aggressive"));
+  a.coarsen = p.amg_coarsen;
+  a.interp = p.amg_interp;
+  a.smoother = p.amg_smoother;
+  a.validate();
+  return a;
+}
+
+int run_minimize_petsc(const MinimizeOptions& o, const std::vector<quad::Method>& methods,
+                       quad::Precond precond, const QuadForm* loaded) {
+  if (!petsc_capable(methods, precond))
+    throw UsageError("--backend petsc: runs --method cg, pcg (jacobi, amg, none) and direct");
+  if (!o.out.plot.empty()) throw UsageError("--plot: not with the PETSc backend");
+  const petsc::AmgOptions amg = amg_options(o.petsc);
+  const petsc::Engine& eng = petsc::engine();  // exit 2 with one line if it cannot be loaded
+  const auto conv = o.in.half ? quad::Convention::half : quad::Convention::full;
+  petsc::DistributedForm form = [&] {
+    if (!o.petsc.generate.empty()) {
+      if (!o.in.A.empty() || !o.in.expr.empty())
+        throw UsageError("--generate: cannot be combined with -A or --expr");
+      const double c = o.in.c.empty() ? 0.0 : parse_double(o.in.c, "-c");
+      return petsc::DistributedForm::generate(o.petsc.generate, o.petsc.n, 1e3, 1, o.in.b, c, conv);
+    }
+    if (loaded) return petsc::DistributedForm::from_form(*loaded);
+    if (o.in.expr.empty() && is_mtx_file(o.in.A)) {
+      if (!o.in.vars.empty()) throw UsageError("--vars: only with --expr");
+      const double c = o.in.c.empty() ? 0.0 : parse_double(o.in.c, "-c");
+      return petsc::DistributedForm::from_matrix_market(o.in.A, o.in.b, c, conv);
+    }
+    const QuadForm small = load_form(o.in);  // every process reads the (small) input
+    return petsc::DistributedForm::from_form(small);
+  }();
+  petsc::EngineOptions eo;
+  eo.amg = amg;
+  eo.tol = o.tol;
+  if (o.max_iter != -1) eo.max_iter = o.max_iter;
+  if (!o.x0.empty()) eo.x0 = read_vector(o.x0, "--x0");
+  eo.petsc_options = o.petsc.petsc_options;
+  eo.gather_x = form.size() <= kMaxPrintedVector || !o.x_out.empty();
+  std::unique_ptr<TraceSink> sink = eng.root() ? open_trace(o.trace, o.out) : nullptr;
+  if (!o.trace.empty()) {  // on every process or none (f is a sum over processes)
+    eo.trace = [&sink](const quad::TraceRow& row) {
+      if (sink) sink->rows->row({sink->method, row.k, row.f, row.grad_norm, row.step});
+    };
+  }
+  std::vector<petsc::EngineReport> reps;
+  for (auto m : methods) {
+    eo.method = m;
+    eo.precond = m == quad::Method::pcg ? precond : quad::Precond::none;
+    if (sink)
+      sink->method =
+          quad::to_string(m) + (m == quad::Method::pcg ? "-" + quad::to_string(precond) : "");
+    reps.push_back(form.minimize(eo));
+  }
+  if (sink) sink->rows->flush();
+  if (!eng.root()) {
+    bool ok = true;
+    for (const auto& r : reps) ok = ok && r.result.status == quad::Status::converged;
+    return ok ? 0 : 1;
+  }
+  if (!o.x_out.empty()) quad::write_vector(reps.front().result.x, o.x_out);
+  io::Report rep;
+  Json& d = rep.data;
+  describe_form(d, rep, form.size(), form.convention(), {}, form.symmetrized(), form.asymmetry());
+  d["backend"] = "petsc";
+  d["processes"] = eng.size();
+  bool omitted = false;
+  auto timing_fields = [&](Json& j, const petsc::EngineReport& r) {
+    j["setup_seconds"] = r.setup_seconds;
+    j["solve_seconds"] = r.solve_seconds;
+    j["peak_memory_bytes"] = r.peak_bytes_all;
+  };
+  if (reps.size() == 1) {
+    const auto& r = reps.front();
+    result_fields(d, r.result, rep, omitted, false);
+    if (r.result.method != quad::Method::cg) d["preconditioner"] = r.preconditioner;
+    if (r.inertia) {
+      d["negative_eigenvalues"] = (*r.inertia)[0];
+      d["zero_eigenvalues"] = (*r.inertia)[1];
+      d["positive_eigenvalues"] = (*r.inertia)[2];
+    }
+    if (o.timing) timing_fields(d, r);
+    if (!o.x_out.empty()) d["written"] = o.x_out;
+  } else {
+    d["methods"] = Json::array();
+    for (const auto& r : reps) {
+      Json row = Json::object();
+      row["method"] = method_label(r.result);
+      row["status"] = quad::to_string(r.result.status);
+      row["iterations"] = r.result.iterations;
+      row["f"] = r.result.f;
+      row["relative_residual"] = r.result.relative_residual;
+      if (form.size() <= 10 && r.result.x.size() == form.size()) row["x"] = vec_json(r.result.x);
+      if (o.timing) timing_fields(row, r);
+      d["methods"].push_back(row);
+    }
+    rep.csv_table = "methods";
+    for (const auto& r : reps)
+      if (!r.result.reason.empty())
+        rep.notes.push_back(method_label(r.result) + ": " + r.result.reason);
+  }
+  rep.notes.push_back("solved by the PETSc engine (PETSc " + eng.petsc_version() + ") on " +
+                      std::to_string(eng.size()) + (eng.size() == 1 ? " process" : " processes"));
+  emit(rep, o.out);
+  bool ok = true;
+  for (const auto& r : reps) ok = ok && r.result.status == quad::Status::converged;
+  return ok ? 0 : 1;
 }
 
 }  // namespace
@@ -175,10 +310,38 @@ plot::Figure minimize_figure(const QuadForm& form, const std::vector<quad::Minim
 }
 int run_minimize(const MinimizeOptions& o) {
   const auto methods = parse_methods(o.methods);
-  const auto precond = parse_precond(o.precond);
+  auto precond = parse_precond(o.precond);
   const bool uses_gd = std::find(methods.begin(), methods.end(), quad::Method::gd) != methods.end();
   if (!o.lr.empty() && !uses_gd) throw UsageError("--lr: only with --method gd");
+  const auto backend = petsc::parse_backend(o.petsc.backend);
+  const bool mpi = petsc::launched_by_mpi();
+  if (backend == petsc::Backend::native) {
+    if (precond == quad::Precond::amg)
+      throw UsageError("--precond amg: runs on the PETSc engine, not with --backend native");
+    if (mpi)
+      throw UsageError(
+          "--backend native: under mpirun every process would solve alone; use "
+          "--backend petsc or auto");
+  }
+  if (backend == petsc::Backend::petsc ||
+      (backend == petsc::Backend::automatic &&
+       (mpi || precond == quad::Precond::amg || !o.petsc.generate.empty())))
+    return run_minimize_petsc(o, methods, precond, nullptr);
   QuadForm form = load_form(o.in);
+  const bool uses_pcg =
+      std::find(methods.begin(), methods.end(), quad::Method::pcg) != methods.end();
+  if (backend == petsc::Backend::automatic && o.precond.empty() && uses_pcg && form.is_sparse() &&
+      form.size() >= kAmgByDefault && petsc_capable(methods, quad::Precond::amg) &&
+      o.out.plot.empty()) {
+    bool loadable = true;
+    try {
+      petsc::engine();
+    } catch (const InputError& e) {
+      loadable = false;
+      warn(std::string(e.what()) + "; pcg uses jacobi");
+    }
+    if (loadable) return run_minimize_petsc(o, methods, quad::Precond::amg, &form);
+  }
   quad::MinimizeOptions mo;
   mo.precond = precond;
   mo.tol = o.tol;
@@ -211,7 +374,9 @@ int run_minimize(const MinimizeOptions& o) {
     } else {
       mo.progress = nullptr;
     }
-    if (sink) sink->method = quad::to_string(m) + (m == quad::Method::pcg ? "-" + o.precond : "");
+    if (sink)
+      sink->method =
+          quad::to_string(m) + (m == quad::Method::pcg ? "-" + quad::to_string(precond) : "");
     results.push_back(quad::minimize(form, mo, trace));
     mo.progress = nullptr;  // the bar goes out of scope
     for (const auto& w : results.back().warnings)
@@ -238,8 +403,11 @@ void setup_minimize(CLI::App& quad_cmd) {
                   "direct (default), cg, pcg, sd, newton, gd; several separated by commas are "
                   "compared side by side")
       ->type_name("LIST");
-  cmd->add_option("--precond", o->precond, "preconditioner of pcg: jacobi (default) or ichol")
+  cmd->add_option("--precond", o->precond,
+                  "preconditioner of pcg: jacobi (default), ichol, amg (algebraic multigrid on "
+                  "the PETSc engine; the default for a sparse A with n >= 1e5) or none")
       ->type_name("NAME");
+  add_petsc_options(cmd, o->petsc);
   cmd->add_option("--x0", o->x0, "starting point of the iterative methods (default 0)")
       ->type_name("VECTOR");
   cmd->add_option("--tol", o->tol,

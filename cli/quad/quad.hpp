@@ -30,6 +30,9 @@ quad::QuadForm load_form(const FormInput& in);
 io::Json vec_json(const Eigen::VectorXd& v);
 std::string convention_text(const quad::QuadForm& f);
 void describe_form(io::Json& d, io::Report& rep, const quad::QuadForm& form);
+// the same for a form known by its size and convention (the PETSc engine's distributed forms)
+void describe_form(io::Json& d, io::Report& rep, long long n, quad::Convention conv,
+                   const std::vector<std::string>& variables, bool symmetrized, double asymmetry);
 std::string point_text(const Eigen::VectorXd& x, const std::vector<std::string>& vars, int digits);
 void put_vector(io::Json& d, const std::string& key, const Eigen::VectorXd& v, io::Report& rep,
                 bool& omitted);
@@ -45,10 +48,23 @@ struct AnalyzeOptions {
 void setup_analyze(CLI::App& quad_cmd);
 int run_analyze(const AnalyzeOptions& o);
 
+// The PETSc engine's flags of quad minimize (cli/quad/petsc_backend.cpp): --backend, the AMG
+// settings, --petsc-options and --generate.
+struct PetscOptions {
+  std::string backend = "auto";
+  std::string amg = "hypre";
+  std::string amg_threshold, amg_aggressive, amg_coarsen, amg_interp, amg_smoother;
+  std::string petsc_options;
+  std::string generate;
+  long n = 0;
+};
+void add_petsc_options(CLI::App* cmd, PetscOptions& p);
+
 struct MinimizeOptions {
   FormInput in;
+  PetscOptions petsc;
   std::string methods = "direct";
-  std::string precond = "jacobi";
+  std::string precond;  // empty: jacobi, or amg for a large sparse A (kAmgByDefault)
   std::string x0;
   double tol = 1e-10;
   long max_iter = -1;
