@@ -1127,6 +1127,90 @@ void TensorFile::read(const TensorInfo& t, const BlockSink& sink, std::uint64_t 
 // ---- analysis
 // --------------------------------------------------------------------------------------
 
+std::vector<unsigned char> safetensors_image(const std::vector<TensorBytes>& tensors,
+                                             const std::map<std::string, std::string>& metadata) {
+  static constexpr std::pair<DType, std::string_view> names[] = {{DType::f64, "F64"},
+                                                                 {DType::f32, "F32"},
+                                                                 {DType::f16, "F16"},
+                                                                 {DType::bf16, "BF16"},
+                                                                 {DType::e4m3, "F8_E4M3"},
+                                                                 {DType::e5m2, "F8_E5M2"},
+                                                                 {DType::e4m3fnuz, "F8_E4M3FNUZ"},
+                                                                 {DType::e5m2fnuz, "F8_E5M2FNUZ"},
+                                                                 {DType::i8, "I8"},
+                                                                 {DType::i16, "I16"},
+                                                                 {DType::i32, "I32"},
+                                                                 {DType::i64, "I64"},
+                                                                 {DType::u8, "U8"},
+                                                                 {DType::u16, "U16"},
+                                                                 {DType::u32, "U32"},
+                                                                 {DType::u64, "U64"},
+                                                                 {DType::boolean, "BOOL"}};
+  nlohmann::ordered_json h = nlohmann::ordered_json::object();
+  if (!metadata.empty()) h["__metadata__"] = metadata;
+  std::uint64_t off = 0;
+  for (const auto& t : tensors) {
+    std::string_view dn;
+    for (const auto& [d, n] : names)
+      if (d == t.dtype) dn = n;
+    nlohmann::ordered_json e = nlohmann::ordered_json::object();
+    e["dtype"] = std::string(dn);
+    e["shape"] = t.shape;
+    e["data_offsets"] = {off, off + t.bytes.size()};
+    off += t.bytes.size();
+    h[t.name] = e;
+  }
+  std::string text = h.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');
+  std::vector<unsigned char> out;
+  for (int i = 0; i < 8; ++i)
+    out.push_back(static_cast<unsigned char>((text.size() >> (8 * i)) & 0xFF));
+  out.insert(out.end(), text.begin(), text.end());
+  for (const auto& t : tensors) out.insert(out.end(), t.bytes.begin(), t.bytes.end());
+  return out;
+}
+
+std::vector<unsigned char> example_checkpoint() {
+  // Deterministic values without library distributions: a 32-bit LCG mapped to (-1, 1), shaped
+  // into the magnitudes each tensor has in practice.
+  std::uint32_t state = 12345;
+  auto uniform = [&]() {
+    state = state * 1664525u + 1013904223u;
+    return (static_cast<double>(state >> 8) + 0.5) / 8388608.0 - 1.0;
+  };
+  auto f32 = [](const std::vector<double>& v) {
+    std::vector<unsigned char> b(v.size() * 4);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const float x = static_cast<float>(v[i]);
+      std::memcpy(b.data() + 4 * i, &x, 4);
+    }
+    return b;
+  };
+  auto narrow = [](const std::vector<double>& v, const Format& f) {
+    std::vector<unsigned char> b(v.size() * 2);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const auto bits = static_cast<std::uint16_t>(encode(v[i], f));
+      std::memcpy(b.data() + 2 * i, &bits, 2);
+    }
+    return b;
+  };
+  std::vector<double> w(256), bias(16), emb(128), grad(64), logits(32);
+  for (auto& x : w) x = 0.08 * uniform();
+  for (auto& x : bias) x = 0.01 * uniform();
+  for (auto& x : emb) x = uniform();
+  for (auto& x : grad) x = std::ldexp(uniform(), -14 - static_cast<int>(8 * std::fabs(uniform())));
+  for (auto& x : logits) x = 40 * uniform();
+  logits[3] = 612.5;
+  logits[17] = -1030.25;
+  return safetensors_image(
+      {{"layers.0.weight", DType::f32, {16, 16}, f32(w)},
+       {"layers.0.bias", DType::f16, {16}, narrow(bias, format(FormatId::fp16))},
+       {"embed.weight", DType::bf16, {8, 16}, narrow(emb, format(FormatId::bf16))},
+       {"grad.layers.0.weight", DType::f32, {64}, f32(grad)},
+       {"logits", DType::f32, {32}, f32(logits)}},
+      {{"format", "pt"}, {"source", "numkit example_checkpoint"}});
+}
+
 bool tensor_name_matches(std::string_view pattern, std::string_view name) {
   if (pattern.empty()) return true;
   const std::string p(pattern), n(name);

@@ -497,3 +497,19 @@ TEST_CASE("mutated_tensor_files_give_input_errors_never_crashes", "[fp][tensor]"
   }
   CHECK(unexpected == 0);
 }
+
+TEST_CASE("the_example_checkpoint_in_examples_is_the_one_the_library_writes", "[fp][tensor]") {
+  // examples/checkpoint.safetensors (used by docs/fp.md) is example_checkpoint(), byte for byte;
+  // `numkit tour` writes the same file to plots/checkpoint.safetensors
+  const Bytes want = example_checkpoint();
+  CHECK(read_file(std::string(NUMKIT_SOURCE_DIR) + "/examples/checkpoint.safetensors") == want);
+  const TensorFile f = TensorFile::from_memory(want, "checkpoint.safetensors");
+  REQUIRE(f.tensors().size() == 5);
+  CHECK(f.tensors()[1].dtype == DType::f16);
+  CHECK(f.metadata().at("format") == "pt");
+  // safetensors_image round-trips through the reader
+  const Bytes img = safetensors_image({{"a", DType::e5m2, {2}, {0x3c, 0x7b}}});
+  const TensorFile g = TensorFile::from_memory(img, "a.safetensors");
+  CHECK(g.tensors()[0].stored_dtype == "F8_E5M2");
+  CHECK(g.tensors()[0].offset == img.size() - 2);
+}

@@ -130,6 +130,22 @@ std::vector<TensorInfo> parse_safetensors_header(std::span<const unsigned char> 
                                                  std::uint64_t file_size, const std::string& what,
                                                  std::map<std::string, std::string>* metadata);
 
+// A safetensors file image: the tensors' bytes (little-endian, count * dtype size each) back to
+// back in the order given, after the JSON header (padded with spaces to 8 bytes).
+struct TensorBytes {
+  std::string name;
+  DType dtype = DType::f32;
+  std::vector<std::uint64_t> shape;
+  std::vector<unsigned char> bytes;
+};
+std::vector<unsigned char> safetensors_image(
+    const std::vector<TensorBytes>& tensors,
+    const std::map<std::string, std::string>& metadata = {});
+// A small deterministic checkpoint for the tour and the documentation
+// (examples/checkpoint.safetensors): fp32 weights, an fp16 bias, a bf16 embedding, tiny fp32
+// gradients and fp32 logits with outliers.
+std::vector<unsigned char> example_checkpoint();
+
 // Exact widening of one element (for tests and scalar paths).
 double decode_element(const unsigned char* p, DType type, bool big_endian);
 
