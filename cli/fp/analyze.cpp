@@ -6,6 +6,7 @@
 #include "numkit/fp/analyze.hpp"
 
 #include "fp/fp.hpp"
+#include "fp/tensors.hpp"
 
 namespace numkit::cli::fpcli {
 
@@ -146,10 +147,19 @@ int run_analyze(const AnalyzeOptions& o) {
   ao.scale = o.scale;
   ao.margin = o.margin;
   ao.threads = o.threads;
+  ao.rounding = o.round.rounding();
+  ao.seed = o.round.seed;
+  if (ao.rounding == fp::Rounding::stochastic) ao.threads = 1;  // one reproducible stream
   ao.validate();
   if (!o.raw.empty() && o.in.is_inline()) throw UsageError("--raw: only with a file or - as INPUT");
   Progress progress("analyze");
   ao.progress = progress.callback();
+  const bool tensor_file = !o.in.is_inline() && o.raw.empty() && is_tensor_file(o.in.input);
+  if (!o.tensors.empty() && !tensor_file)
+    throw UsageError("--tensor: only with a .npy, .npz or safetensors INPUT");
+  if (!o.dtype.empty() && !tensor_file) throw UsageError("--dtype: only with a .npy or .npz INPUT");
+  if (tensor_file || is_typed_raw(o.raw))
+    return run_tensor_analysis(o.in.input, o.tensors, o.dtype, o.raw, ao, o.fmt.saturate, o.out);
   fp::AnalyzeResult res;
   if (!o.raw.empty()) {
     res = fp::analyze_raw(o.in.input, o.raw == "f32" ? fp::RawType::f32 : fp::RawType::f64, ao);
@@ -177,9 +187,19 @@ void setup_analyze(CLI::App& fp_cmd) {
   add_data_input(cmd, o->in, "the data");
   add_format_options(cmd, o->fmt);
   cmd->add_option("--raw", o->raw,
-                  "read INPUT as raw little-endian binary float32 (f32) or float64 (f64)")
-      ->type_name("f32|f64")
-      ->check(CLI::IsMember({"f32", "f64"}));
+                  "read INPUT as raw little-endian binary of one element type: f32, f64, f16, "
+                  "bf16, e4m3, e5m2, e4m3fnuz or e5m2fnuz")
+      ->type_name("TYPE")
+      ->check(CLI::IsMember({"f32", "f64", "f16", "bf16", "e4m3", "e5m2", "e4m3fnuz", "e5m2fnuz"}));
+  cmd->add_option("--tensor", o->tensors,
+                  "tensor files: analyse only the tensors named NAME or matching the glob "
+                  "(repeatable)")
+      ->type_name("NAME|GLOB");
+  cmd->add_option("--dtype", o->dtype,
+                  ".npy/.npz: how to read 1- and 2-byte void elements (V1/V2, as np.save stores "
+                  "ml_dtypes arrays): bf16, e4m3, e5m2, e4m3fnuz, e5m2fnuz")
+      ->type_name("TYPE");
+  add_rounding_options(cmd, o->round);
   cmd->add_option("--scale", o->scale,
                   "multiply every value by S first (e.g. a loss scale; exact for powers of two)")
       ->type_name("S");
@@ -197,10 +217,18 @@ void setup_analyze(CLI::App& fp_cmd) {
       "(64 bins per binade) and are upper bounds within 1.6 %; mean and max are exact to float "
       "precision.\n"
       "--plot draws the exponent histogram with the normal and subnormal ranges shaded.\n\n"
+      "INPUT may be a tensor file: .npy (format 1-3), .npz (stored or deflated; a member may\n"
+      "expand at most 1100 times its compressed size plus 64 KiB) or .safetensors: one row per\n"
+      "tensor (name, dtype, shape, counts, max relative error, the per-tensor power-of-two scale\n"
+      "from its amax), the totals, and the values below the normal range with one global scale\n"
+      "against per-tensor scales; --tensor NAME|GLOB selects. Values stored in fp16, bf16 or fp8\n"
+      "are read exactly. The repository has one: examples/checkpoint.safetensors.\n\n"
       "Examples:\n"
       "  numkit fp analyze --values \"0.1,1e-6,1e-9,70000,3,nan\" --format fp16\n"
       "  numkit fp analyze --values \"1e-7,2e-7,5e-6,0.01\" --format fp16 --scale 1024\n"
-      "  numkit fp analyze --values \"300,500,0.001\" --format e4m3 --saturate --json");
+      "  numkit fp analyze --values \"300,500,0.001\" --format e4m3 --saturate --json\n"
+      "  numkit fp analyze --values \"1.000244140625\" --repeat 100 --format fp16 --rounding "
+      "stochastic --seed 1");
   bind_run<AnalyzeOptions>(cmd, o, run_analyze);
 }
 

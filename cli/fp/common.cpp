@@ -42,6 +42,15 @@ std::vector<double> DataInput::inline_values() const {
   return out;
 }
 
+void add_rounding_options(CLI::App* cmd, RoundingChoice& choice) {
+  cmd->add_option("--rounding", choice.name,
+                  "nearest (default: round to nearest, ties to even) or stochastic (up with "
+                  "probability equal to the distance from the value below, over the gap)")
+      ->type_name("nearest|stochastic");
+  cmd->add_option("--seed", choice.seed, "seed of the stochastic rounding (default 0)")
+      ->type_name("S");
+}
+
 void add_data_input(CLI::App* cmd, DataInput& in, const std::string& what) {
   cmd->add_option(
          "INPUT", in.input,

@@ -68,10 +68,21 @@ io::Report show_report(const std::vector<std::string>& values, const std::vector
                        const std::vector<const fp::Format*>& formats, fp::Overflow mode,
                        bool table);
 
+// --rounding nearest|stochastic --seed S (fp sum, update, analyze)
+struct RoundingChoice {
+  std::string name = "nearest";
+  unsigned long long seed = 0;
+  fp::Rounding rounding() const { return fp::parse_rounding(name, "--rounding"); }
+};
+void add_rounding_options(CLI::App* cmd, RoundingChoice& choice);
+
 struct AnalyzeOptions {
   DataInput in;
   FormatChoice fmt;
+  RoundingChoice round;
   std::string raw;
+  std::vector<std::string> tensors;  // --tensor NAME|GLOB (tensor files)
+  std::string dtype;                 // --dtype for V1/V2 .npy elements
   double scale = 1, margin = 2;
   int threads = 2;
   OutputOptions out;
@@ -82,6 +93,7 @@ int run_analyze(const AnalyzeOptions& o);
 struct SumOptions {
   DataInput in;
   FormatChoice fmt;
+  RoundingChoice round;
   OutputOptions out;
 };
 void setup_sum(CLI::App& fp_cmd);
@@ -91,12 +103,14 @@ struct UpdateOptions {
   std::string weight, update, weights, updates;
   unsigned long long steps = 1;
   FormatChoice fmt;
+  RoundingChoice round;
   OutputOptions out;
 };
 void setup_update(CLI::App& fp_cmd);
 int run_update(const UpdateOptions& o);
 io::Report update_report(double weight, double update, const fp::Format& f, fp::Overflow mode,
-                         unsigned long long steps);
+                         unsigned long long steps, fp::Rounding rounding = fp::Rounding::nearest,
+                         unsigned long long seed = 0);
 
 struct ScaleOptions {
   DataInput in;

@@ -40,6 +40,9 @@ io::Report info_report(const std::vector<const fp::Format*>& formats) {
     if (f->id == fp::FormatId::e4m3)
       rep.notes.push_back(
           "e4m3 is OCP E4M3FN: no inf; S.1111.111 is NaN, so the top binade ends at 448.");
+    if (f->fnuz)
+      rep.notes.push_back(std::string(f->name) +
+                          " is fnuz: bias one more than IEEE's, no inf, no -0, 0x80 the only NaN.");
     if (f->id == fp::FormatId::tf32)
       rep.notes.push_back(
           "tf32: stored in a 32-bit word with the low 13 mantissa bits zero; fp32 range.");

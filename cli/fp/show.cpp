@@ -93,7 +93,9 @@ void setup_show(CLI::App& fp_cmd) {
                                     "(absolute, relative, in ulps), the ulp, the neighbours and "
                                     "the class or outcome (overflowed, "
                                     "underflowed to zero, became subnormal)");
-  cmd->add_option("VALUE", o->values, "decimals (0.1, 1e-4), hex floats (0x1.8p-3), inf, nan")
+  cmd->add_option("VALUE", o->values,
+                  "decimals of any length (0.1, 1e-4), hex floats (0x1.8p-3), exact rationals "
+                  "(1/3, -7/10), inf, nan")
       ->type_name("VALUE")
       ->allow_extra_args();
   cmd->add_option("--bits", o->bits,

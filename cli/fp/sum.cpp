@@ -82,6 +82,7 @@ int run_sum(const SumOptions& o) {
   o.in.check();
   const auto& f = o.fmt.format();
   fp::Summer s(f, o.fmt.overflow());
+  if (o.round.rounding() == fp::Rounding::stochastic) s.enable_stochastic(o.round.seed);
   if (o.in.is_inline()) {
     s.add(o.in.inline_values());
   } else {
@@ -106,6 +107,7 @@ void setup_sum(CLI::App& fp_cmd) {
       "accumulation stalls");
   add_data_input(cmd, o->in, "the numbers to sum");
   add_format_options(cmd, o->fmt);
+  add_rounding_options(cmd, o->round);
   add_output_options(*cmd, o->out);
   cmd->footer(
       "Accuracy: the reference is the exact sum (error-free accumulation, correctly rounded); "
@@ -116,7 +118,10 @@ void setup_sum(CLI::App& fp_cmd) {
       "u^2)|x|.\n\n"
       "Examples:\n"
       "  numkit fp sum --values 0.1 --repeat 10000 --format fp16\n"
-      "  numkit fp sum --values \"1,1e-4\" --repeat 5000 --format bf16 --csv");
+      "  numkit fp sum --values \"1,1e-4\" --repeat 5000 --format bf16 --csv\n"
+      "  numkit fp sum --values 0.1 --repeat 10000 --format fp16 --rounding stochastic --seed 1\n\n"
+      "--rounding stochastic adds naive_stochastic: the naive sum with every addition rounded\n"
+      "stochastically (its expected value is the exact sum; reproducible for a given --seed).");
   bind_run<SumOptions>(cmd, o, run_sum);
 }
 

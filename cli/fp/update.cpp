@@ -14,13 +14,15 @@ using io::Json;
 // ---- update report (used by fp update and the tour) -------------------------------------------
 
 io::Report update_report(double weight, double update, const fp::Format& f, fp::Overflow mode,
-                         unsigned long long steps) {
+                         unsigned long long steps, fp::Rounding rounding, unsigned long long seed) {
   fp::UpdateOptions uo;
   uo.format = &f;
   uo.overflow = mode;
   uo.weight = weight;
   uo.update = update;
   uo.steps = steps;
+  uo.rounding = rounding;
+  uo.seed = seed;
   const auto r = fp::analyze_update(uo);
   io::Report rep;
   Json& d = rep.data;
@@ -43,6 +45,10 @@ io::Report update_report(double weight, double update, const fp::Format& f, fp::
   m["fp32_master"] = r.master_weight;
   m[std::string("master_as_") + std::string(f.name)] = r.master_copy;
   if (r.steps_until_copy_changes) m["first_step_copy_moves"] = *r.steps_until_copy_changes;
+  if (r.stochastic) {
+    m[std::string(f.name) + "_stochastic"] = r.after_steps_stochastic;
+    m["stochastic_move_probability"] = r.stochastic_move_probability;
+  }
   d["repeated"] = m;
   if (r.weight_stored != weight)
     rep.notes.push_back("the weight itself is not representable: it was rounded first.");
@@ -75,7 +81,8 @@ int run_update(const UpdateOptions& o) {
     const double u = parse_double(o.update, "--update");
     if (o.steps < 1 || o.steps > 100'000'000)
       throw InputError("--steps: must be in 1..100000000, got " + std::to_string(o.steps));
-    return emit(update_report(w, u, f, o.fmt.overflow(), o.steps), o.out);
+    return emit(update_report(w, u, f, o.fmt.overflow(), o.steps, o.round.rounding(), o.round.seed),
+                o.out);
   }
   if (o.weights.empty() || o.updates.empty())
     throw UsageError("give --weight W --update U, or both --weights FILE and --updates FILE");
@@ -133,6 +140,7 @@ void setup_update(CLI::App& fp_cmd) {
   cmd->add_option("--updates", o->updates, "batch: a file (or -) of updates, paired with --weights")
       ->type_name("FILE");
   add_format_options(cmd, o->fmt);
+  add_rounding_options(cmd, o->round);
   add_output_options(*cmd, o->out);
   cmd->footer(
       "Exact: each addition is rounded once to the format (round to nearest, ties to even); the "

@@ -716,9 +716,19 @@ std::vector<TensorInfo> parse_safetensors_header(std::span<const unsigned char> 
   try {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    if (e.id == 101 && std::string(e.what()).find("UTF-8") != std::string::npos)
-      throw InputError(what + ": safetensors header is not valid UTF-8 (byte " +
-                       std::to_string(e.byte) + " of the header; a tensor name?)");
+    if (e.id == 101 && std::string(e.what()).find("UTF-8") != std::string::npos) {
+      // name the string that holds the bad byte, escaped
+      const std::size_t at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
+      const std::size_t open = text.rfind('"', at > 0 ? at - 1 : 0);
+      const std::size_t close = text.find('"', at);
+      const std::string_view name =
+          open == std::string_view::npos
+              ? text.substr(0, 0)
+              : text.substr(open + 1,
+                            (close == std::string_view::npos ? text.size() : close) - open - 1);
+      throw InputError(what + ": tensor name " + quote_name(name) +
+                       " is not valid UTF-8 (header byte " + std::to_string(e.byte) + ")");
+    }
     throw InputError(what + ": safetensors header is not valid JSON (byte " +
                      std::to_string(e.byte) + " of the header)");
   }
