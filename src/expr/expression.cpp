@@ -1,6 +1,9 @@
 #include <algorithm>
+#include <cmath>
 #include <numkit/expr/expression.hpp>
 #include <numkit/expr/jet.hpp>
+
+#include "derivatives.hpp"
 
 namespace numkit::expr {
 
@@ -46,16 +49,14 @@ double Expression::value(const Eigen::VectorXd& x) const {
 double Expression::gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) const {
   const std::span<const double> xs(x.data(), static_cast<std::size_t>(x.size()));
   check_size(xs.size());
-  const JetOps ops(dimension(), false);
-  std::vector<Jet> seeds(dimension()), work;
-  for (std::size_t i = 0; i < dimension(); ++i) seeds[i].v = xs[i];
+  detail::Differentiator d(tree_);
   try {
-    Jet r = evaluate(tree_, ops, std::span<const Jet>(seeds), work);
-    if (!r.g.allFinite())
+    const double v = d.forward(xs, false);
+    d.gradient(g);
+    if (!g.allFinite())
       throw OverflowError(text() + ": the gradient is not finite (overflow), at " +
                           describe_point(xs));
-    g = std::move(r.g);
-    return r.v;
+    return v;
   } catch (const EvaluationFault& f) {
     throw_fault(f, xs);
   }
@@ -64,22 +65,70 @@ double Expression::gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) const 
 double Expression::hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) const {
   const std::span<const double> xs(x.data(), static_cast<std::size_t>(x.size()));
   check_size(xs.size());
-  const JetOps ops(dimension(), true);
-  std::vector<Jet> seeds(dimension()), work;
-  for (std::size_t i = 0; i < dimension(); ++i) seeds[i].v = xs[i];
+  if (dimension() > kMaxHessianVariables)
+    throw InputError("hessian: " + std::to_string(dimension()) +
+                     " variables; a Hessian is formed for at most " +
+                     std::to_string(kMaxHessianVariables) + " (dense n x n)");
+  detail::Differentiator d(tree_);
   try {
-    Jet r = evaluate(tree_, ops, std::span<const Jet>(seeds), work);
-    if (!r.g.allFinite() || !r.h.allFinite())
+    const double v = d.forward(xs, true);
+    d.gradient(g);
+    d.hessian(h);
+    if (!g.allFinite() || !h.allFinite())
       throw OverflowError(text() + ": the derivatives are not finite (overflow), at " +
                           describe_point(xs));
-    g = std::move(r.g);
-    h = std::move(r.h);
-    // symmetrize exactly (the propagation is symmetric up to rounding order)
-    h = (0.5 * (h + h.transpose())).eval();
-    return r.v;
+    // symmetrize (the sweeps are symmetric up to rounding order); halves first, so that entries
+    // near the overflow threshold do not overflow
+    h = (0.5 * h + 0.5 * h.transpose()).eval();
+    return v;
   } catch (const EvaluationFault& f) {
     throw_fault(f, xs);
   }
+}
+
+namespace {
+
+// sqrt(sum of squares) in one rounding where the sum of squares neither overflows nor loses
+// precision to underflow; otherwise scaled (Eigen's stableNorm).
+double safe_norm(const Eigen::VectorXd& v) {
+  const double s = v.squaredNorm();
+  if (std::isfinite(s) && (s == 0 ? v.isZero(0) : s >= 0x1p-900)) return std::sqrt(s);
+  return v.stableNorm();
+}
+
+// v / |v|, through v / max|v_i| when |v| is not representable
+Eigen::VectorXd unit(const Eigen::VectorXd& v, double norm) {
+  if (std::isfinite(norm) && norm >= 0x1p-900) return v / norm;
+  const Eigen::VectorXd s = v / v.cwiseAbs().maxCoeff();
+  return s / s.norm();
+}
+
+}  // namespace
+
+DirectionalDerivative directional_derivative(const Eigen::VectorXd& g, const Eigen::VectorXd* v) {
+  DirectionalDerivative d;
+  d.gradient_norm = safe_norm(g);
+  if (d.gradient_norm > 0) d.steepest_ascent = unit(g, d.gradient_norm);
+  if (v == nullptr) return d;
+  const double vnorm = safe_norm(*v);
+  const double vtop = v->cwiseAbs().maxCoeff();
+  const Eigen::VectorXd vs = *v / vtop;
+  d.unit_direction = unit(*v, vnorm);
+  d.raw = g.dot(*v);
+  if (std::isfinite(d.raw) && std::isfinite(vnorm)) {
+    d.directional = d.raw / vnorm;  // one rounding of the exact quotient's inputs
+  } else {
+    const double gtop = g.cwiseAbs().maxCoeff();
+    if (gtop == 0) {
+      d.raw = 0;
+      d.directional = 0;
+    } else {
+      const double scaled = (g / gtop).dot(vs);   // |scaled| <= n
+      d.directional = scaled / vs.norm() * gtop;  // +-inf only beyond the double range
+      d.raw = scaled * gtop * vtop;  // +-inf only when g.v itself is beyond the double range
+    }
+  }
+  return d;
 }
 
 double parse_constant(std::string_view text, std::string_view what) {

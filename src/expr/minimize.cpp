@@ -1,6 +1,7 @@
 #include <LBFGS.h>
 #include <Eigen/Eigenvalues>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numkit/core/error.hpp>
 #include <numkit/expr/evaluate.hpp>
@@ -37,6 +38,8 @@ std::string_view to_string(Status s) {
       return "left_domain";
     case Status::saddle_point:
       return "saddle_point";
+    case Status::degenerate:
+      return "degenerate";
   }
   return "?";
 }
@@ -123,7 +126,7 @@ class Monitor {
     trace(0.0);
   }
 
-  bool converged() const { return g_.norm() <= opts_.gtol * std::max(1.0, x_.norm()); }
+  bool converged() const { return g_.stableNorm() <= opts_.gtol * std::max(1.0, x_.stableNorm()); }
 
   // An accepted iterate. Throws Stop when the run is over.
   void accept(const Eigen::VectorXd& x, double f, const Eigen::VectorXd& g, double step,
@@ -187,7 +190,7 @@ class Monitor {
     r.iteration = iterations_;
     r.x = x_;
     r.f = f_;
-    r.grad_norm = g_.norm();
+    r.grad_norm = g_.stableNorm();
     r.step = step;
     r.evaluations = evaluations_;
     trace_(r);
@@ -421,6 +424,98 @@ Stop run_newton(Monitor& mon) {
   }
 }
 
+// The second-order check of an end point that passed the gradient test: a negative eigenvalue of
+// the Hessian is a saddle; otherwise f is probed along the eigenvectors of the smallest
+// eigenvalues (those not clearly positive, at most 16), on both sides, at distances r, r/4, ...,
+// r/4^12 (r = 1e-3 max(1, |x|)): a decrease larger than the gradient term |g.v| t and the rounding
+// of f is not a minimum (x^3 at 0, or near it where the Hessian is still positive); a singular
+// Hessian without such a decrease is a degenerate point, which the derivatives up to second
+// order cannot confirm as a minimum.
+void check_second_order(const Objective& f, MinimizeResult& r) {
+  Eigen::MatrixXd h;
+  const double radius = 1e-3 * std::max(1.0, r.x.norm());
+  const double noise = 32 * std::numeric_limits<double>::epsilon() * std::abs(r.f);
+  // f at x + t v decreases by more than the gradient term and the rounding of f
+  auto decreases = [&](const Eigen::VectorXd& v, double& t_found, double& f_found) {
+    const double slope = std::abs(r.gradient.dot(v));
+    Eigen::VectorXd probe, g;
+    for (double t = radius; t >= radius * 0x1p-24; t /= 4)
+      for (double side : {1.0, -1.0}) {
+        probe = r.x + side * t * v;
+        double fp = 0;
+        try {
+          fp = f.value_gradient(probe, g);
+        } catch (const InputError&) {
+          continue;  // outside the domain
+        }
+        if (std::isfinite(fp) && fp < r.f - slope * t - noise) {
+          t_found = t;
+          f_found = fp;
+          return true;
+        }
+      }
+    return false;
+  };
+  if (r.x.size() > static_cast<Eigen::Index>(kMaxHessianVariables)) {
+    // no Hessian this large: the descent test along 16 fixed pseudo-random directions
+    if (r.status != Status::converged) return;
+    std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+    for (int k = 0; k < 16; ++k) {
+      Eigen::VectorXd v(r.x.size());
+      for (Eigen::Index i = 0; i < v.size(); ++i) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        v(i) = static_cast<double>(static_cast<std::int64_t>(state >> 11) - (1LL << 52)) * 0x1p-52;
+      }
+      v /= v.norm();
+      double t = 0, fp = 0;
+      if (decreases(v, t, fp)) {
+        r.status = Status::saddle_point;
+        r.message = "the gradient vanishes but f decreases to " + format_number(fp) +
+                    " at distance " + format_number(t) + " along a probe direction: not a minimum";
+        return;
+      }
+    }
+    return;
+  }
+  try {
+    Eigen::VectorXd g;
+    f.value_gradient_hessian(r.x, g, h);
+  } catch (const InputError&) {
+    return;  // no Hessian at the end point (e.g. not twice differentiable there): no classification
+  }
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(h);
+  if (eig.info() != Eigen::Success) return;
+  r.hessian_eigenvalues = eig.eigenvalues();
+  if (r.status != Status::converged) return;
+  const Eigen::VectorXd& lam = r.hessian_eigenvalues;
+  const double scale = std::max(1.0, lam.cwiseAbs().maxCoeff());
+  if (lam(0) < -1e-8 * scale) {
+    r.status = Status::saddle_point;
+    r.message = "the gradient vanishes but the Hessian has the negative eigenvalue " +
+                format_number(lam(0)) + ": a saddle point, not a minimum (try --method newton)";
+    return;
+  }
+  for (Eigen::Index i = 0; i < lam.size(); ++i) {
+    // clearly positive curvature from here on; at most 16 directions
+    if (i >= 16 || (i > 0 && lam(i) > 1e-3 * scale)) break;
+    double t = 0, fp = 0;
+    if (decreases(eig.eigenvectors().col(i), t, fp)) {
+      r.status = Status::saddle_point;
+      r.message = "the gradient vanishes but f decreases to " + format_number(fp) +
+                  " at distance " + format_number(t) +
+                  " along the eigenvector of the Hessian eigenvalue " + format_number(lam(i)) +
+                  ": not a minimum";
+      return;
+    }
+  }
+  if (lam(0) <= 1e-8 * scale) {
+    r.status = Status::degenerate;
+    r.message = "the gradient vanishes and the Hessian is singular (smallest eigenvalue " +
+                format_number(lam(0)) + "); no decrease of f found within " +
+                format_number(radius) + " of x, but the derivatives cannot confirm a minimum";
+  }
+}
+
 }  // namespace
 
 MinimizeResult minimize(const Objective& f, const Eigen::VectorXd& x0,
@@ -457,29 +552,12 @@ MinimizeResult minimize(const Objective& f, const Eigen::VectorXd& x0,
   r.x = mon.x();
   r.f = mon.f();
   r.gradient = mon.g();
-  r.grad_norm = mon.g().norm();
+  r.grad_norm = mon.g().stableNorm();
   r.iterations = mon.iterations();
   r.evaluations = mon.evaluations();
   r.status = stop.status;
   r.message = stop.message;
-  if (f.value_gradient_hessian) {
-    try {
-      Eigen::VectorXd g;
-      Eigen::MatrixXd h;
-      f.value_gradient_hessian(r.x, g, h);
-      r.hessian_eigenvalues =
-          Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(h, Eigen::EigenvaluesOnly).eigenvalues();
-      const double scale = std::max(1.0, r.hessian_eigenvalues.cwiseAbs().maxCoeff());
-      if (r.status == Status::converged && r.hessian_eigenvalues(0) < -1e-8 * scale) {
-        r.status = Status::saddle_point;
-        r.message = "the gradient vanishes but the Hessian has the negative eigenvalue " +
-                    format_number(r.hessian_eigenvalues(0)) +
-                    ": a saddle point, not a minimum (try --method newton)";
-      }
-    } catch (const InputError&) {
-      // no Hessian at the end point (e.g. not twice differentiable there): no classification
-    }
-  }
+  if (f.value_gradient_hessian) check_second_order(f, r);
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include <numkit/expr/ast.hpp>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace numkit::expr {
 
@@ -99,6 +100,7 @@ class Parser {
   Tree tree_;
   std::size_t pos_ = 0;
   int depth_ = 0;
+  std::unordered_map<std::string, int> index_;  // variable name -> index
 
   [[noreturn]] void fail(std::size_t column, std::size_t length, const std::string& message) const {
     throw InputError(caret_message(text_, column, length, message));
@@ -111,6 +113,10 @@ class Parser {
   }
 
   int add(Node node) {
+    if (tree_.nodes.size() >= kMaxNodes)
+      fail(node.begin, 1,
+           "expression too large: more than " + std::to_string(kMaxNodes) +
+               " nodes (numbers, variables, operations), the limit of the expression engine");
     tree_.nodes.push_back(std::move(node));
     return static_cast<int>(tree_.nodes.size()) - 1;
   }
@@ -304,17 +310,22 @@ class Parser {
     } else {
       n.kind = NodeKind::variable;
       auto& vars = tree_.variables;
-      const auto it = std::find(vars.begin(), vars.end(), name);
-      if (it != vars.end()) {
-        n.variable = static_cast<int>(it - vars.begin());
+      if (index_.size() != vars.size())  // (re)build the name index: the variables given
+        for (std::size_t k = 0; k < vars.size(); ++k) index_.emplace(vars[k], static_cast<int>(k));
+      const auto it = index_.find(name);
+      if (it != index_.end()) {
+        n.variable = it->second;
       } else if (fixed_vars_) {
         std::string list;
-        for (const auto& v : vars) list += (list.empty() ? "" : ", ") + v;
+        for (std::size_t k = 0; k < vars.size() && k < 10; ++k)
+          list += (list.empty() ? "" : ", ") + vars[k];
+        if (vars.size() > 10) list += ", ... (" + std::to_string(vars.size()) + " in all)";
         fail(start, name.size(),
              "unknown variable \"" + name + "\" (the variables are " + list + ")");
       } else {
         vars.push_back(name);
         n.variable = static_cast<int>(vars.size()) - 1;
+        index_.emplace(name, n.variable);
       }
     }
     return add(std::move(n));

@@ -163,3 +163,29 @@ TEST_CASE("richardson_differences_agree_with_exact_derivatives", "[expr]") {
   CHECK(std::abs(d.hessian(1, 1) + ex * s) < 1e-7);
   CHECK(d.gradient_error.maxCoeff() < 1e-9);
 }
+
+TEST_CASE("a_stationary_point_that_is_not_a_minimum_is_never_converged", "[expr][minimize]") {
+  // x^3 has no minimum: every method ends at or near its inflection point 0, or runs away
+  const Expression cubic("x^3");
+  for (Method m : {Method::lbfgs, Method::newton, Method::cg, Method::gd}) {
+    INFO(to_string(m));
+    const auto r = run(cubic, {1}, m);
+    CHECK(r.status != Status::converged);
+  }
+  // x^3 + y^2: a degenerate saddle in two variables (a zero eigenvalue, not a negative one)
+  const auto r2 = run(Expression("x^3+y^2"), {1, 1}, Method::newton);
+  CHECK(r2.status == Status::saddle_point);
+  CHECK(r2.message.find("not a minimum") != std::string::npos);
+}
+
+TEST_CASE("a_singular_hessian_without_descent_is_degenerate_not_converged", "[expr][minimize]") {
+  // x^4 + y^2 from (0, 1): Newton reaches x = 0 exactly, where the Hessian diag(0, 2) is
+  // singular and no probe decreases f: the second-order test cannot confirm the minimum
+  const auto r = run(Expression("x^4+y^2"), {0, 1}, Method::newton);
+  CHECK(r.x(0) == 0);
+  CHECK(r.status == Status::degenerate);
+  CHECK(to_string(r.status) == "degenerate");
+  // a strict minimum with a small but clear curvature stays converged
+  const auto s = run(Expression("(x-3)^2/100+(y+1)^2"), {0, 0}, Method::lbfgs);
+  CHECK(s.status == Status::converged);
+}

@@ -79,6 +79,10 @@ struct Node {
   bool constant = false;              // no variable below this node
 };
 
+// The largest parse tree accepted (about 100 bytes per node in the tree, 100 more while
+// differentiating): longer expressions are refused by parse_tree with this limit in the message.
+inline constexpr std::size_t kMaxNodes = 1'000'000;
+
 struct Tree {
   std::string text;                    // the expression as given
   std::vector<std::string> variables;  // the variable order

@@ -1,7 +1,8 @@
 #pragma once
-// A parsed expression f(x_1, ..., x_n): value, exact-to-rounding gradient and Hessian by
-// forward-mode automatic differentiation over the same parse tree, and generic evaluation in any
-// floating type (e.g. cpp_bin_float_50 for tests).
+// A parsed expression f(x_1, ..., x_n): value, exact-to-rounding gradient (reverse-mode automatic
+// differentiation: memory and time O(nodes)) and Hessian (forward-over-reverse: memory O(nodes)
+// plus the n x n result, time O(nodes x n)) over the same parse tree, and generic evaluation in
+// any floating type (e.g. cpp_bin_float_50 for tests).
 #include <Eigen/Core>
 #include <numkit/core/error.hpp>
 #include <numkit/expr/ast.hpp>
@@ -17,6 +18,10 @@ namespace numkit::expr {
 struct OverflowError : InputError {
   using InputError::InputError;
 };
+
+// A Hessian is a dense n x n matrix computed with n sweeps over the tree: at most this many
+// variables (32 MB; the gradient has no such limit).
+inline constexpr std::size_t kMaxHessianVariables = 2000;
 
 class Expression {
  public:
@@ -58,6 +63,19 @@ class Expression {
   std::string fault_message(const EvaluationFault& f, std::span<const double> x) const;
   [[noreturn]] void throw_fault(const EvaluationFault& f, std::span<const double> x) const;
 };
+
+// The gradient's norm and the derivative along v, safe from intermediate overflow: the norm is
+// scaled (Eigen's stableNorm), so exp(x) at 400 has the norm e^400 and the steepest-ascent
+// direction g/|g| is a unit vector; the directional derivative g.(v/|v|) is computed from scaled
+// factors when the raw product g.v overflows (the raw value is then +-inf, truly out of range).
+struct DirectionalDerivative {
+  double gradient_norm = 0;
+  Eigen::VectorXd steepest_ascent;  // g / |g| (empty when g = 0)
+  Eigen::VectorXd unit_direction;   // v / |v|
+  double directional = 0;           // g . v / |v|
+  double raw = 0;                   // g . v
+};
+DirectionalDerivative directional_derivative(const Eigen::VectorXd& g, const Eigen::VectorXd* v);
 
 // Parses a point for `variables`: "1,2", "x=1, y=2", "[1, 2]" or "(1, 2)"; every component may be
 // a constant expression ("pi/4", "-1.2", "1/3", "sqrt(2)"). `what` names the option in messages.

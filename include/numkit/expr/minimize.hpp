@@ -23,7 +23,10 @@ enum class Status {
   stalled,         // no further decrease possible in double precision before the tolerance
   diverged,        // f or x became unbounded (f -> -inf or overflow)
   left_domain,     // gd: a fixed step left the function's domain
-  saddle_point,    // gradient vanished but the Hessian has a negative eigenvalue
+  saddle_point,    // gradient vanished but the Hessian has a negative eigenvalue, or f decreases
+                   // nearby along a direction of (near) zero curvature: not a minimum
+  degenerate,      // gradient vanished, the Hessian is singular and no decrease was found
+                   // nearby: the second-order test cannot confirm a minimum
 };
 std::string_view to_string(Method m);
 std::string_view to_string(Status s);
@@ -69,6 +72,9 @@ struct MinimizeResult {
   std::string message;                  // one line explaining a status other than converged
   Eigen::VectorXd hessian_eigenvalues;  // at x, when the objective provides a Hessian
 };
+// Every result with status converged has passed the second-order check when the objective
+// provides a Hessian: no negative eigenvalue, no decrease of f along the eigenvectors of the
+// small eigenvalues within 1e-3 max(1, |x|), and a nonsingular Hessian.
 
 // Throws InputError if the objective cannot be evaluated at x0 (domain, non-differentiable).
 MinimizeResult minimize(const Objective& f, const Eigen::VectorXd& x0,
