@@ -76,6 +76,8 @@ LD bd0(LD x, LD m) {
 // log P(N = k) in long double; k >= 0 integer, mean >= 0.
 LD log_pmf_ld(LD k, LD mean) {
   if (mean == 0) return k == 0 ? 0.0L : -std::numeric_limits<LD>::infinity();
+  // an infinite mean arises only as the limit rate * time -> inf (waiting times): P(N = k) -> 0
+  if (std::isinf(mean)) return -std::numeric_limits<LD>::infinity();
   if (k == 0) return -mean;
   if (k <= 20) return k * std::log(mean) - mean - kLogFact.v[static_cast<int>(k)];
   return -stirlerr(k) - bd0(k, mean) - 0.5L * (kLn2Pi + std::log(k));
@@ -164,6 +166,15 @@ Small temme(LD a, LD x, bool want_log) {
 void check_mean(double mean, std::string_view what) {
   if (!std::isfinite(mean) || mean < 0)
     throw InputError(std::string(what) + ": must be finite and >= 0, got " + show(mean));
+}
+
+void check_count_mean(double mean, std::string_view what) {
+  check_mean(mean, what);
+  if (mean > kMaxCountMean)
+    throw InputError(std::string(what) +
+                     ": must be <= 1e15 for counts (quantiles, intervals, samples, tables: every "
+                     "count must be an exact integer below 2^53), got " +
+                     show(mean));
 }
 
 void check_k(double k, std::string_view what) {
@@ -261,7 +272,7 @@ double log_sf(double k, double mean) {
 
 double quantile(double p, double mean, bool upper) {
   check_probability(p, "p");
-  check_mean(mean);
+  check_count_mean(mean, "mean");
   if (mean == 0) return 0;
   if (!upper && p == 1) return kInf;
   if (upper && p == 0) return kInf;
@@ -316,7 +327,7 @@ double quantile(double p, double mean, bool upper) {
 
 Interval central_interval(double level, double mean) {
   check_probability(level, "level");
-  check_mean(mean);
+  check_count_mean(mean, "mean");
   const double half = (1 - level) / 2;
   Interval r;
   r.lo = quantile(half, mean, false);
@@ -332,7 +343,7 @@ Interval central_interval(double level, double mean) {
 }
 
 Stats stats(double mean) {
-  check_mean(mean);
+  check_count_mean(mean, "mean");
   Stats s;
   s.mean = mean;
   s.variance = mean;

@@ -59,6 +59,9 @@ FitResult fit_histogram(const std::map<std::int64_t, std::uint64_t>& hist, doubl
     total += static_cast<long double>(k) * c;
   }
   if (n == 0) throw InputError(source + ": no counts");
+  if (total > kMaxK)
+    throw InputError(source + ": the total of the counts, " + show(static_cast<double>(total)) +
+                     ", is above 2^53 = 9007199254740992, the largest total fitted exactly");
   r.n = static_cast<double>(n);
   r.total = static_cast<double>(total);
   r.mean = static_cast<double>(total / n);
@@ -83,6 +86,10 @@ FitResult fit_histogram(const std::map<std::int64_t, std::uint64_t>& hist, doubl
   // Goodness of fit: bins 0..kmax, first bin "<= k", last bin ">= k", pooled until expected >= 5.
   if (r.mean <= 0) {
     r.gof_note = "all counts are 0";
+    return r;
+  }
+  if (r.mean > kMaxCountMean) {
+    r.gof_note = "the mean is above 1e15, the limit for counts (bins must be exact integers)";
     return r;
   }
   const double lo = quantile(1e-12, r.mean), hi = quantile(1e-12, r.mean, true);
@@ -165,6 +172,9 @@ ExactTestResult exact_test(double x, double time, double rate, Alternative alt, 
   r.null_rate = rate;
   r.level = level;
   const double m = rate * time;
+  if (!std::isfinite(m))
+    throw InputError("--rate * --time: the expected count overflows (" + show(rate) + " * " +
+                     show(time) + ")");
   r.expected = m;
   r.estimate = x / time;
   switch (alt) {
@@ -186,6 +196,8 @@ ExactTestResult exact_test(double x, double time, double rate, Alternative alt, 
         r.p_value = x == 0 ? 1 : 0;
         break;
       }
+      // the p-value sums over the counts on the other side of the mean: they must be exact
+      check_count_mean(m, "--rate * --time (the expected count of the two-sided test)");
       const double d = pmf(x, m) * (1 + 1e-7);
       if (x == m) {
         r.p_value = 1;

@@ -46,13 +46,13 @@ struct Xoshiro256pp {
 }  // namespace
 
 void SampleOptions::validate() const {
-  check_mean(mean, "--mean");
+  check_count_mean(mean, "--mean");
   if (n < 0) throw InputError("N: must be >= 0, got " + std::to_string(n));
   if (threads < 0) throw InputError("--threads: must be >= 0, got " + std::to_string(threads));
 }
 
 Sampler::Sampler(double mean) : mean_(mean) {
-  check_mean(mean, "--mean");
+  check_count_mean(mean, "--mean");
   if (mean == 0) return;
   if (mean <= kTableMaxMean) {
     // Table from the first k whose cdf reaches 2^-64 to the first k whose sf drops below 2^-64.
@@ -118,7 +118,7 @@ void Sampler::fill(std::uint64_t seed, std::uint64_t block, std::span<std::int64
         x = static_cast<std::int64_t>(k);
         break;
       }
-      if (k < 0 || (us < 0.013 && V > us)) continue;
+      if (!(k >= 0) || k > kMaxK || (us < 0.013 && V > us)) continue;
       if (std::log(V) + log_inv_alpha - std::log(a_ / (us * us) + b_) <= log_pmf(k, mean_)) {
         x = static_cast<std::int64_t>(k);
         break;

@@ -11,16 +11,25 @@
 //   tails: the smaller tail by summing pmf-scaled series where they converge geometrically, and by
 //          Temme's uniform asymptotic expansion of the incomplete gamma function (64-bit
 //          coefficients) when k+1 > 20 and |mu - (k+1)| < 0.4 (k+1); the other tail as 1 - small.
-// k is a double holding an integer in [0, 2^53].
+// k is a double holding an integer in [0, 2^53]. The mean may be any finite value >= 0 for the
+// probabilities (for means above 1e15 they are checked for k far from the mean); whatever
+// returns counts (quantiles, intervals, the median, samples, tables) needs mean <= kMaxCountMean
+// so that every count it can return is an exact integer below 2^53.
 #include <string_view>
 #include <vector>
 
 namespace numkit::poisson {
 
 inline constexpr double kMaxK = 9007199254740992.0;  // 2^53
+// The largest mean for counts: mean + 40 sd (beyond every quantile of a double probability,
+// p >= 2^-1074) stays below 2^53, and the step between doubles there is 1.
+inline constexpr double kMaxCountMean = 1e15;
 
 // Throws InputError `what: must be finite and >= 0, got X` for a bad mean.
 void check_mean(double mean, std::string_view what = "--mean");
+// Throws InputError `what: must be <= 1e15 for counts (...), got X` above kMaxCountMean (after
+// check_mean).
+void check_count_mean(double mean, std::string_view what = "--mean");
 // Throws InputError `what: must be an integer in [0, 2^53], got X`.
 void check_k(double k, std::string_view what = "k");
 // Throws InputError `what: must be in [0, 1], got X`.
@@ -41,7 +50,8 @@ Tails tails(double k, double mean);
 
 // Quantile with R's and SciPy's definition: the smallest k with P(N <= k) >= p; with `upper`,
 // the smallest k with P(N > k) <= p. Returns +inf when no finite k qualifies (p = 1, or p = 0
-// with `upper`). The inequality is checked with the tails at k and k - 1.
+// with `upper`). The inequality is checked with the tails at k and k - 1. Needs
+// mean <= kMaxCountMean (InputError naming "mean" otherwise).
 double quantile(double p, double mean, bool upper = false);
 
 // Central interval: lo = quantile(alpha/2), hi = smallest k with P(N > k) <= alpha/2, where
