@@ -5,50 +5,81 @@
 
 namespace numkit::fp {
 
-// Shewchuk / Python math.fsum: partials_ are non-overlapping, increasing in magnitude.
-void ExactSum::add(double x) {
-  if (!std::isfinite(x)) {
-    overflow_ = true;
-    return;
-  }
+namespace {
+
+constexpr double kScaleDown = 0x1p-64;  // exact for |x| >= kBigThreshold
+constexpr double kScaleUp = 0x1p64;
+constexpr double kBigThreshold = 0x1p-958;
+
+// Shewchuk / Python math.fsum: partials are non-overlapping, increasing in magnitude. The
+// callers keep every addend and every partial far below the overflow threshold.
+void add_partial(std::vector<double>& partials, double x) {
   std::size_t i = 0;
-  for (double y : partials_) {
+  for (double y : partials) {
     if (std::fabs(x) < std::fabs(y)) std::swap(x, y);
     const double hi = x + y;
     const double lo = y - (hi - x);
-    if (!std::isfinite(hi)) {
-      overflow_ = true;
-      return;
-    }
-    if (lo != 0.0) partials_[i++] = lo;
+    if (lo != 0.0) partials[i++] = lo;
     x = hi;
   }
-  partials_.resize(i);
-  partials_.push_back(x);
+  partials.resize(i);
+  partials.push_back(x);
 }
 
-double ExactSum::value() const {
-  if (overflow_) return std::numeric_limits<double>::quiet_NaN();
-  if (partials_.empty()) return 0.0;
-  std::size_t n = partials_.size();
-  double hi = partials_[--n];
+// The sum of non-overlapping partials (increasing in magnitude), correctly rounded.
+double round_partials(const std::vector<double>& partials) {
+  if (partials.empty()) return 0.0;
+  std::size_t n = partials.size();
+  double hi = partials[--n];
   double lo = 0.0;
   while (n > 0) {
     const double x = hi;
-    const double y = partials_[--n];
+    const double y = partials[--n];
     hi = x + y;
     const double yr = hi - x;
     lo = y - yr;
     if (lo != 0.0) break;
   }
   // Round half-way cases correctly: if the remaining partials push in the same direction as lo.
-  if (n > 0 && ((lo < 0.0 && partials_[n - 1] < 0.0) || (lo > 0.0 && partials_[n - 1] > 0.0))) {
+  if (n > 0 && ((lo < 0.0 && partials[n - 1] < 0.0) || (lo > 0.0 && partials[n - 1] > 0.0))) {
     const double y = lo * 2.0;
     const double x = hi + y;
     const double yr = x - hi;
     if (y == yr) hi = x;
   }
   return hi;
+}
+
+}  // namespace
+
+void ExactSum::add(double x) {
+  if (!std::isfinite(x)) {
+    nonfinite_ = true;
+    return;
+  }
+  if (std::fabs(x) >= kBigThreshold)
+    add_partial(big_, x * kScaleDown);
+  else
+    add_partial(small_, x);
+}
+
+double ExactSum::value() const {
+  if (nonfinite_) return std::numeric_limits<double>::quiet_NaN();
+  if (big_.empty()) return round_partials(small_);
+  // The scaled partials times 2^64 are exact; once the largest of them is beyond the double
+  // range, so is the exact sum (the rest is below its last bit).
+  const double top = big_.back() * kScaleUp;
+  if (!std::isfinite(top)) return top;
+  std::vector<double> all = small_;
+  for (double p : big_) add_partial(all, p * kScaleUp);
+  // Joining can only overflow when the exact sum rounds beyond the range.
+  for (double p : all)
+    if (!std::isfinite(p)) return std::copysign(std::numeric_limits<double>::infinity(), top);
+  return round_partials(all);
+}
+
+bool ExactSum::overflowed() const {
+  return !nonfinite_ && std::isinf(value());
 }
 
 double ExactSum::minus(double x) const {

@@ -71,7 +71,7 @@ CgStats sparse_cg(const SparseMatrix& H, const Eigen::VectorXd& rhs, Eigen::Vect
   };
 
   for (;;) {
-    bool converged = false, indefinite = false;
+    bool converged = false, indefinite = false, overflowed = false;
     long k_done = k_total;
     double rr_out = 0;
 #pragma omp parallel num_threads(threads)
@@ -98,8 +98,8 @@ CgStats sparse_cg(const SparseMatrix& H, const Eigen::VectorXd& rhs, Eigen::Vect
       double rr = sum2(part0, 0);
       double rz = pre ? sum2(part0, 1) : rr;
       long k = k_total;
-      bool conv = false, indef = false;
-      for (;;) {
+      bool conv = false, indef = false, ovf = !std::isfinite(rr);
+      for (; !ovf;) {
         if (std::sqrt(rr) <= o.tol_abs) {
           conv = true;
           break;
@@ -120,6 +120,10 @@ CgStats sparse_cg(const SparseMatrix& H, const Eigen::VectorXd& rhs, Eigen::Vect
         }
         const double pq = sum2(partA, 0);
         const double pnorm = std::sqrt(sum2(partA, 1));
+        if (!std::isfinite(pq)) {  // overflow is not a sign of indefiniteness
+          ovf = true;
+          break;
+        }
         if (!(pq > 0)) {
           indef = true;
           break;
@@ -177,6 +181,7 @@ CgStats sparse_cg(const SparseMatrix& H, const Eigen::VectorXd& rhs, Eigen::Vect
       {
         converged = conv;
         indefinite = indef;
+        overflowed = ovf;
         k_done = k;
         rr_out = rr;
       }
@@ -185,6 +190,10 @@ CgStats sparse_cg(const SparseMatrix& H, const Eigen::VectorXd& rhs, Eigen::Vect
     k_total = k_done;
     st.iterations = k_total;
     st.recursive_residual = std::sqrt(rr_out);
+    if (overflowed) {
+      st.overflow = true;
+      return st;
+    }
     if (indefinite) {
       st.indefinite = true;
       if (o.direction) *o.direction = p;

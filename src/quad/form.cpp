@@ -19,6 +19,13 @@ void check_finite_dense(const Eigen::MatrixXd& A, const std::string& what) {
                          ") is " + format_number(A(i, j)) + "; entries must be finite");
 }
 
+// f = x'Ax has the Hessian 2A: every entry of 2A must be a double.
+void check_doubling(double largest, const std::string& what) {
+  if (!std::isfinite(2 * largest))
+    throw InputError(what + ": the Hessian 2A of f = x'Ax overflows (largest |entry| " +
+                     format_number(largest) + " > 8.98846567431158e307, half the largest double)");
+}
+
 }  // namespace
 
 QuadForm::QuadForm(Eigen::MatrixXd A, Eigen::VectorXd b, double c, Convention conv,
@@ -33,9 +40,11 @@ QuadForm::QuadForm(Eigen::MatrixXd A, Eigen::VectorXd b, double c, Convention co
   asymmetry_ = asym / 2;
   if (asym > 0) {
     symmetrized_ = true;
-    Eigen::MatrixXd S = (A + A.transpose()) * 0.5;
+    // halves first: (A + A')/2 overflows for entries near the largest double, A/2 + A'/2 cannot
+    Eigen::MatrixXd S = 0.5 * A + 0.5 * A.transpose();
     A.swap(S);
   }
+  if (conv_ == Convention::full) check_doubling(A.cwiseAbs().maxCoeff(), what_A);
   if (conv_ == Convention::full) A *= 2.0;  // exact
   H_ = std::move(A);
 }
@@ -70,12 +79,18 @@ QuadForm::QuadForm(SparseMatrix A, Eigen::VectorXd b, double c, Convention conv,
   asymmetry_ = asym / 2;
   if (asym > 0) {
     symmetrized_ = true;
+    // halves first, so that entries near the largest double do not overflow
     SparseMatrix At = A.transpose();
-    SparseMatrix S = (A + At) * 0.5;
+    SparseMatrix S = 0.5 * A + 0.5 * At;
     A.swap(S);
   }
   A.prune(0.0);
   A.makeCompressed();
+  if (conv_ == Convention::full) {
+    double largest = 0;
+    for (int k = 0; k < A.nonZeros(); ++k) largest = std::max(largest, std::abs(A.valuePtr()[k]));
+    check_doubling(largest, what_A);
+  }
   if (conv_ == Convention::full) A *= 2.0;
   Hs_ = std::move(A);
 }

@@ -320,6 +320,13 @@ void run_cg_generic(Run& run, Precond pc) {
       if (k >= run.max_iter) break;
       form.hess_mul(p, q);
       const double pq = p.dot(q);
+      if (!std::isfinite(pq)) {
+        res.status = Status::diverged;
+        res.reason = "CG overflowed: pᵀAp of the search direction is beyond the double range";
+        res.x = x;
+        res.iterations = k;
+        return;
+      }
       if (!(pq > 0)) {
         res.status = Status::not_positive_definite;
         res.reason = "CG met a direction p with pᵀAp " + std::string(pq == 0 ? "= 0" : "< 0") +
@@ -401,7 +408,10 @@ void run_cg_sparse(Run& run, Precond pc) {
   res.iterations = st.iterations;
   res.recursive_residual = st.recursive_residual / run.ref;
   res.x = x;
-  if (st.indefinite) {
+  if (st.overflow) {
+    res.status = Status::diverged;
+    res.reason = "CG overflowed: the residual or pᵀAp left the double range";
+  } else if (st.indefinite) {
     res.status = Status::not_positive_definite;
     res.reason = "CG met a direction p with pᵀAp <= 0: A is not positive definite";
     Eigen::VectorXd d = dir / dir.norm();
@@ -508,17 +518,22 @@ void run_gd(Run& run) {
 MinimizeResult minimize(const QuadForm& form, const MinimizeOptions& opts, const TraceFn& trace) {
   const Eigen::Index n = form.size();
   opts.validate(n);
+  // every method starts from the gradient A x0 + b: it must be representable
+  if (opts.x0 && !form.gradient(*opts.x0).allFinite())
+    throw InputError(
+        "--x0: the gradient A x0 + b overflows at the start point (beyond 1.8e308); start nearer "
+        "the minimum");
   const auto t0 = Clock::now();
   MinimizeResult res;
   res.method = opts.method;
   if (opts.method == Method::pcg) res.precond = opts.precond;
   Run run{form, opts, trace, res};
-  const double bnorm = form.b().norm();
+  const double bnorm = form.b().stableNorm();  // scaled: entries near 1e308 do not overflow
   if (bnorm > 0) {
     run.ref = bnorm;
   } else {
     const Eigen::VectorXd x0 = opts.x0 ? *opts.x0 : Eigen::VectorXd::Zero(n);
-    const double g0 = form.gradient(x0).norm();
+    const double g0 = form.gradient(x0).stableNorm();
     run.ref = g0 > 0 ? g0 : 1.0;
   }
   const bool iterative_cg = opts.method == Method::cg || opts.method == Method::pcg;

@@ -49,6 +49,57 @@ TEST_CASE("exact_sum_equals_rational_sum_of_ill_conditioned_data", "[fp]") {
   }
 }
 
+TEST_CASE("exact_sum_is_exact_when_partial_sums_overflow", "[fp]") {
+  ExactSum s;
+  for (double x : {1e308, 1e308, -1e308}) s.add(x);
+  CHECK(s.value() == 1e308);
+  CHECK_FALSE(s.overflowed());
+  // values over the whole range, subnormals included, whose running sums leave the double range
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> ue(-1074, 1023);
+  for (int trial = 0; trial < 20; ++trial) {
+    ExactSum t;
+    cpp_rational q = 0;
+    double previous = 0;
+    for (int i = 0; i < 200; ++i) {
+      const double big = std::ldexp(1.0 + static_cast<double>(rng() >> 12) * 0x1p-52, 1023);
+      const double tiny = std::exp2(ue(rng)) * (rng() & 1 ? 1 : -1);
+      t.add(big);
+      t.add(tiny);
+      q += exact(big) + exact(tiny);
+      if (i % 2 == 1) {  // the running sum of the two bigs is beyond the range: take both back
+        t.add(-previous);
+        t.add(-big);
+        q -= exact(previous) + exact(big);
+      }
+      previous = big;
+    }
+    t.add(1.5);
+    q += exact(1.5);
+    CHECK(t.value() == to_double_rounded(q));
+    CHECK(t.minus(1.5) == to_double_rounded(q - exact(1.5)));
+  }
+}
+
+TEST_CASE("exact_sum_beyond_the_double_range_is_inf_and_flagged", "[fp]") {
+  ExactSum s;
+  s.add(1e308);
+  s.add(1e308);
+  CHECK(s.value() == INFINITY);
+  CHECK(s.overflowed());
+  s.add(-1e308);
+  CHECK(s.value() == 1e308);
+  ExactSum n;
+  n.add(-1.7e308);
+  n.add(-1.7e308);
+  CHECK(n.value() == -INFINITY);
+  ExactSum f;
+  f.add(1);
+  f.add(INFINITY);
+  CHECK(f.nonfinite());
+  CHECK(std::isnan(f.value()));
+}
+
 TEST_CASE("fp16_sum_methods_report_errors_against_the_exact_sum", "[fp]") {
   const Format& f = format(FormatId::fp16);
   Summer s(f);

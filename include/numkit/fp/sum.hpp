@@ -11,20 +11,27 @@
 
 namespace numkit::fp {
 
-// Exact running sum of doubles (Shewchuk's non-overlapping partials, as in Python's math.fsum).
-// value() is the exact sum correctly rounded to double (ties to even). Memory: a few dozen
-// partials.
+// Exact running sum of doubles (Shewchuk's non-overlapping partials, as in Python's math.fsum),
+// safe from intermediate overflow: values with |x| >= 2^-958 are accumulated scaled by 2^-64
+// (exact for them), the rest unscaled, so no partial can overflow before 2^64 additions; value()
+// joins both exactly. value() is the exact sum correctly rounded to double (ties to even), +-inf
+// only when the exact sum itself is beyond the double range (then overflowed() is true), NaN
+// after a non-finite addend (nonfinite() is true). Memory: a few dozen partials.
 class ExactSum {
  public:
   void add(double x);
   double value() const;
   // exact (this - x), correctly rounded
   double minus(double x) const;
-  bool overflowed() const { return overflow_; }
+  // the exact sum is beyond the largest double (value() is +-inf)
+  bool overflowed() const;
+  // a non-finite value was added (value() is NaN)
+  bool nonfinite() const { return nonfinite_; }
 
  private:
-  std::vector<double> partials_;
-  bool overflow_ = false;
+  std::vector<double> big_;    // partials of the addends >= 2^-958 in magnitude, times 2^-64
+  std::vector<double> small_;  // partials of the smaller addends, unscaled
+  bool nonfinite_ = false;
 };
 
 struct SumMethod {

@@ -196,6 +196,7 @@ void write_vector(const Eigen::VectorXd& v, const std::string& path);  // Matrix
 struct CgStats {
   long iterations = 0;
   bool converged = false, indefinite = false;
+  bool overflow = false;          // pᵀHp or the residual left the double range (not indefinite)
   double recursive_residual = 0;  // ‖r‖ of the recursion at exit
   int restarts = 0;               // residual replacements after a drifted recursive residual
 };
