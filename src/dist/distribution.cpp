@@ -770,8 +770,9 @@ double Distribution::quantile(double p, bool upper) const {
         return lt - log_v;  // upper: decreasing in y; lower: increasing
       };
       // Wilson-Hilferty start.
-      const double pl = want_upper_tail ? 1 - double(v) : double(v);
-      const double z = -std::sqrt(2.0) * boost::math::erfc_inv(2 * pl);
+      // z from the smaller tail v (never 1 - v, which rounds to 1 for v = 1e-300).
+      const double z = (want_upper_tail ? 1 : -1) * std::sqrt(2.0) *
+                       boost::math::erfc_inv(2 * static_cast<double>(v));
       const double k = a_;
       double y = k * std::pow(std::max(1 - 1 / (9 * k) + z / (3 * std::sqrt(k)), 1e-3), 3);
       if (!(y > 0)) y = k;

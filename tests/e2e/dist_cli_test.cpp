@@ -91,6 +91,11 @@ TEST_CASE("dist_cli_quantile_interval_stats_table", "[e2e][dist]") {
   const Json u = run_json({"dist", "geometric", "quantile", "1e-12", "--prob", "0.5", "--upper"});
   CHECK(u["definition"] == "smallest k with P(X > k) <= p");
   CHECK(u["k"] == 39);  // 0.5^40 <= 1e-12 < 0.5^39
+  // log Q(2.5, x) = log(1e-300) at x = 700.3203 (-x + 1.5 log x - log Gamma(2.5) + O(1/x)).
+  CHECK(
+      std::fabs(run_json({"dist", "gamma", "quantile", "1e-300", "--shape", "2.5", "--upper"})["x"]
+                    .get<double>() -
+                700.3203) < 1e-3);
   const Json nq = run_json({"dist", "normal", "quantile", "0.975"});
   CHECK(std::fabs(nq["x"].get<double>() - 1.959963984540054) < 1e-15);
   const Json iv =
