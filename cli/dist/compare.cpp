@@ -11,7 +11,7 @@
 #include "numkit/core/number.hpp"
 #include "numkit/dist/compare.hpp"
 
-namespace numkit::cli::dist {
+namespace numkit::cli::distcli {
 
 namespace {
 
@@ -281,4 +281,4 @@ void setup_approx(CLI::App* family_cmd, Family f) {
   bind_run<ApproxOptions>(cmd, o, run_approx);
 }
 
-}  // namespace numkit::cli::dist
+}  // namespace numkit::cli::distcli

@@ -4,7 +4,7 @@
 #include "dist/dist.hpp"
 #include "numkit/dist/compare.hpp"
 
-namespace numkit::cli::dist {
+namespace numkit::cli::distcli {
 
 namespace {
 
@@ -81,4 +81,4 @@ int tour_dist(TourContext& t) {
 const bool tour_registered = register_tour_section("dist", 65, tour_dist);
 
 }  // namespace
-}  // namespace numkit::cli::dist
+}  // namespace numkit::cli::distcli

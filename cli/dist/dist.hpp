@@ -9,7 +9,7 @@
 #include "common/command.hpp"
 #include "numkit/dist/distribution.hpp"
 
-namespace numkit::cli::dist {
+namespace numkit::cli::distcli {
 
 using numkit::dist::Distribution;
 using numkit::dist::Family;
@@ -120,4 +120,4 @@ int run_compare(const CompareOptions& o);
 plot::Figure compare_figure(const std::vector<Distribution>& laws, double lo, double hi,
                             const std::string& title);
 
-}  // namespace numkit::cli::dist
+}  // namespace numkit::cli::distcli

@@ -8,7 +8,7 @@
 #include "numkit/core/number_stream.hpp"
 #include "numkit/dist/fit.hpp"
 
-namespace numkit::cli::dist {
+namespace numkit::cli::distcli {
 
 int run_fit(const FitOptions& o) {
   std::vector<double> data;
@@ -103,4 +103,4 @@ void setup_fit(CLI::App* family_cmd, Family f) {
   bind_run<FitOptions>(cmd, o, run_fit);
 }
 
-}  // namespace numkit::cli::dist
+}  // namespace numkit::cli::distcli

@@ -9,7 +9,7 @@
 #include "numkit/core/number.hpp"
 #include "numkit/core/number_stream.hpp"
 
-namespace numkit::cli::dist {
+namespace numkit::cli::distcli {
 
 namespace {
 
@@ -412,4 +412,4 @@ plot::Figure law_figure(const Distribution& d, double lo, double hi) {
   return fig;
 }
 
-}  // namespace numkit::cli::dist
+}  // namespace numkit::cli::distcli

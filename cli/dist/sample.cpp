@@ -10,7 +10,7 @@
 #include "numkit/core/number.hpp"
 #include "numkit/dist/sample.hpp"
 
-namespace numkit::cli::dist {
+namespace numkit::cli::distcli {
 
 namespace {
 
@@ -184,4 +184,4 @@ void setup_sample(CLI::App* family_cmd, Family f) {
   bind_run<SampleOptions>(cmd, o, run_sample);
 }
 
-}  // namespace numkit::cli::dist
+}  // namespace numkit::cli::distcli

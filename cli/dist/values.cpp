@@ -6,7 +6,7 @@
 #include "dist/dist.hpp"
 #include "numkit/core/number.hpp"
 
-namespace numkit::cli::dist {
+namespace numkit::cli::distcli {
 
 namespace {
 
@@ -395,4 +395,4 @@ void setup_table(CLI::App* family_cmd, Family f) {
   bind_run<TableOptions>(cmd, o, run_table);
 }
 
-}  // namespace numkit::cli::dist
+}  // namespace numkit::cli::distcli
