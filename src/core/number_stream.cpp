@@ -1,6 +1,8 @@
 #include "numkit/core/number_stream.hpp"
 
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -10,6 +12,8 @@
 namespace numkit {
 namespace {
 constexpr std::size_t kChunk = 1 << 20;
+// A token longer than this is refused rather than buffered without bound.
+constexpr std::size_t kMaxToken = std::size_t{1} << 20;
 bool is_separator(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',';
 }
@@ -42,6 +46,13 @@ bool NumberStream::fill() {
   end_ = left;
   if (buffer_.size() - end_ < kChunk / 2) buffer_.resize(buffer_.size() * 2);
   std::size_t got = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, file_);
+  if (!bom_checked_) {  // a UTF-8 byte order mark at the start of the input is not data
+    bom_checked_ = true;
+    if (got >= 3 && std::memcmp(buffer_.data() + end_, "\xEF\xBB\xBF", 3) == 0) {
+      std::memmove(buffer_.data() + end_, buffer_.data() + end_ + 3, got - 3);
+      got -= 3;
+    }
+  }
   end_ += got;
   if (got == 0) eof_ = true;
   return end_ > begin_;
@@ -77,6 +88,12 @@ bool NumberStream::next(double& value) {
       while (e < end_ && !is_separator(buffer_[e]) && buffer_[e] != '#') ++e;
       if (e < end_ || eof_) break;
       std::size_t offset = e - begin_;
+      if (offset > kMaxToken) {
+        token_line_ = line_;
+        token_col_ = column_;
+        throw InputError(position() + ": a token longer than " + std::to_string(kMaxToken) +
+                         " characters is not a number");
+      }
       fill();
       e = begin_ + offset;
     }
@@ -85,7 +102,12 @@ bool NumberStream::next(double& value) {
     token_col_ = column_;
     column_ += token.size();
     begin_ = e;
-    try {
+    auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
+    if (ec == std::errc() && p == token.data() + token.size() && std::isfinite(value)) {
+      ++count_;
+      return true;
+    }
+    try {  // the rules and messages of parse_double for everything else
       value = parse_double(token, "", NumberOptions{allow_nonfinite_});
     } catch (const InputError& err) {
       std::string message = err.what();

@@ -35,6 +35,7 @@ class NumberStream {
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
+  bool bom_checked_ = false;
   std::size_t line_ = 1, column_ = 1;           // of the next unread character
   std::size_t token_line_ = 0, token_col_ = 0;  // of the last token
   std::size_t count_ = 0;
