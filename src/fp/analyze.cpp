@@ -17,7 +17,7 @@
 #include "numkit/core/number_stream.hpp"
 #include "numkit/fp/detail/round.hpp"
 
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__F16C__))
 #include <immintrin.h>
 #endif
 
@@ -28,6 +28,173 @@ namespace {
 
 constexpr std::uint32_t kRelBase = (63u << 23) >> 17;  // key of 2^-64
 
+#if !defined(__AVX512F__) && defined(__AVX2__) && defined(__F16C__)
+// The AVX2 + F16C kernel (machines without AVX-512): eight floats per step. The two histograms
+// are counted in four interleaved 32-bit copies (lane k into copy k % 4), so that increments of
+// the same bin by neighbouring lanes do not wait on one another through memory; the touched bins
+// are added into the 64-bit totals at the end of each call.
+struct LaneHistograms {
+  static constexpr int kCopies = 4;
+  std::vector<std::uint32_t> exp = std::vector<std::uint32_t>(kCopies * AnalyzeStats::kExpBins);
+  std::vector<std::uint32_t> rel = std::vector<std::uint32_t>(kCopies * AnalyzeStats::kRelBins);
+};
+
+inline __m256 abs256(__m256 v) {
+  return _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF)));
+}
+inline unsigned mask256(__m256 cmp) {
+  return static_cast<unsigned>(_mm256_movemask_ps(cmp));
+}
+
+template <class Round, class Scalar>
+void add_floats_avx2(AnalyzeStats& s, const Format& f, float scale, bool saturate, const float* x,
+                     std::size_t n, Round round, Scalar scalar) {
+  thread_local LaneHistograms lanes;
+  constexpr int kC = LaneHistograms::kCopies;
+  const __m256 vinf = _mm256_set1_ps(INFINITY);
+  const __m256 vscale = _mm256_set1_ps(scale);
+  const __m256 vflt_min = _mm256_set1_ps(std::numeric_limits<float>::min());
+  const __m256 vzero = _mm256_setzero_ps();
+  const __m256 vmin_normal = _mm256_set1_ps(static_cast<float>(f.min_normal));
+  const __m256 vmax_finite = _mm256_set1_ps(static_cast<float>(f.max_finite));
+  const __m256i exp_field = _mm256_set1_epi32(0xFF);
+  const __m256i exp_shift = _mm256_set1_epi32(AnalyzeStats::kExpOffset - 127);
+  const __m256i rel_base = _mm256_set1_epi32(static_cast<int>(kRelBase));
+  const __m256i rel_top = _mm256_set1_epi32(AnalyzeStats::kRelBins - 1);
+  __m256 vmaxabs = vzero, vminabs = vinf;
+  __m256d sum_lo = _mm256_setzero_pd(), sum_hi = _mm256_setzero_pd();
+  __m256i exp_lo = _mm256_set1_epi32(AnalyzeStats::kExpBins), exp_hi = _mm256_set1_epi32(-1);
+  __m256i rel_lo = _mm256_set1_epi32(AnalyzeStats::kRelBins), rel_hi = _mm256_set1_epi32(-1);
+  std::uint64_t c_zero = 0, c_ovf = 0, c_flush = 0, c_sub = 0, c_round = 0, c_err = 0, c_exact = 0,
+                c_count = 0;
+  alignas(32) float rel_buf[8];
+  alignas(32) std::int32_t idx[8];
+  std::uint32_t* exp_h = lanes.exp.data();
+  std::uint32_t* rel_h = lanes.rel.data();
+  float max_rel = static_cast<float>(s.max_rel);
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 xv = _mm256_loadu_ps(x + i);
+    const __m256 xs = _mm256_mul_ps(xv, vscale);
+    const __m256 axs = abs256(xs);
+    const __m256 axv = abs256(xv);
+    // NaN/inf inputs, or scaling that is not exact in float: the scalar path
+    const unsigned nonfinite = mask256(_mm256_cmp_ps(axv, vinf, _CMP_NLT_UQ)) |
+                               mask256(_mm256_cmp_ps(axs, vinf, _CMP_EQ_OQ));
+    const unsigned tiny = mask256(_mm256_cmp_ps(axs, vflt_min, _CMP_LT_OQ)) &
+                          mask256(_mm256_cmp_ps(axv, vzero, _CMP_NEQ_UQ));
+    if ((nonfinite | tiny) != 0) {
+      for (int k = 0; k < 8; ++k) scalar(static_cast<double>(x[i + k]));
+      max_rel = static_cast<float>(s.max_rel);  // the scalar path may have raised it
+      continue;
+    }
+    const __m256 r = round(xs);
+    const __m256 ar = abs256(r);
+    const unsigned ovf = mask256(_mm256_cmp_ps(ar, vmax_finite, _CMP_GT_OQ));
+    if (saturate && ovf != 0) {
+      for (int k = 0; k < 8; ++k) scalar(static_cast<double>(x[i + k]));
+      max_rel = static_cast<float>(s.max_rel);
+      continue;
+    }
+    c_count += 8;
+    const __m256 zero_v = _mm256_cmp_ps(axs, vzero, _CMP_EQ_OQ);
+    const unsigned zero = mask256(zero_v);
+    const unsigned nz = ~zero & 0xFFu;
+    c_zero += static_cast<unsigned>(std::popcount(zero));
+    const unsigned n_ovf = static_cast<unsigned>(std::popcount(ovf));
+    c_ovf += n_ovf;
+    c_round += n_ovf;
+    const unsigned pop = nz & ~ovf;
+    c_err += static_cast<unsigned>(std::popcount(pop));
+    const unsigned r_zero = mask256(_mm256_cmp_ps(ar, vzero, _CMP_EQ_OQ));
+    c_flush += static_cast<unsigned>(std::popcount(pop & r_zero));
+    c_sub += static_cast<unsigned>(
+        std::popcount(pop & ~r_zero & mask256(_mm256_cmp_ps(ar, vmin_normal, _CMP_LT_OQ))));
+    const unsigned ne = pop & mask256(_mm256_cmp_ps(r, xs, _CMP_NEQ_UQ));
+    c_round += static_cast<unsigned>(std::popcount(ne));
+    c_exact += static_cast<unsigned>(std::popcount(pop & ~ne));
+    vmaxabs = _mm256_max_ps(vmaxabs, axs);
+    vminabs = _mm256_min_ps(vminabs, _mm256_blendv_ps(axs, vinf, zero_v));
+    // exponent histogram (xs is zero or a normal float here)
+    const __m256i e = _mm256_add_epi32(
+        _mm256_and_si256(_mm256_srli_epi32(_mm256_castps_si256(axs), 23), exp_field), exp_shift);
+    const __m256i e_nz = _mm256_castps_si256(_mm256_andnot_ps(zero_v, _mm256_castsi256_ps(e)));
+    exp_lo = _mm256_min_epi32(exp_lo, _mm256_blendv_epi8(e, exp_lo, _mm256_castps_si256(zero_v)));
+    exp_hi = _mm256_max_epi32(exp_hi, e_nz);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(idx), e);
+    for (unsigned m = nz; m != 0; m &= m - 1) {
+      const int k = std::countr_zero(m);
+      ++exp_h[(k % kC) * AnalyzeStats::kExpBins + idx[k]];
+    }
+    if (ne == 0) continue;
+    const __m256 ne_v = _mm256_castsi256_ps(
+        _mm256_cmpgt_epi32(_mm256_and_si256(_mm256_set1_epi32(static_cast<int>(ne)),
+                                            _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128)),
+                           _mm256_setzero_si256()));
+    const __m256 rel = _mm256_and_ps(ne_v, _mm256_div_ps(abs256(_mm256_sub_ps(r, xs)), axs));
+    sum_lo = _mm256_add_pd(sum_lo, _mm256_cvtps_pd(_mm256_castps256_ps128(rel)));
+    sum_hi = _mm256_add_pd(sum_hi, _mm256_cvtps_pd(_mm256_extractf128_ps(rel, 1)));
+    // the running maximum rarely grows: one compare per step, the search only when it does
+    if (mask256(_mm256_cmp_ps(rel, _mm256_set1_ps(max_rel), _CMP_GT_OQ)) != 0) {
+      _mm256_store_ps(rel_buf, rel);
+      for (int k = 0; k < 8; ++k)
+        if (rel_buf[k] > max_rel && rel_buf[k] > s.max_rel) {
+          max_rel = rel_buf[k];
+          s.max_rel = max_rel;
+          s.max_rel_input = static_cast<double>(x[i + k]);
+        }
+    }
+    __m256i key = _mm256_srli_epi32(_mm256_castps_si256(rel), 17);
+    key = _mm256_min_epi32(
+        _mm256_max_epi32(_mm256_sub_epi32(key, rel_base), _mm256_setzero_si256()), rel_top);
+    const __m256i ne_i = _mm256_castps_si256(ne_v);
+    rel_lo = _mm256_min_epi32(rel_lo, _mm256_blendv_epi8(rel_lo, key, ne_i));
+    rel_hi = _mm256_max_epi32(rel_hi, _mm256_and_si256(key, ne_i));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(idx), key);
+    for (unsigned m = ne; m != 0; m &= m - 1) {
+      const int k = std::countr_zero(m);
+      ++rel_h[(k % kC) * AnalyzeStats::kRelBins + idx[k]];
+    }
+  }
+  s.count += c_count;
+  s.zero += c_zero;
+  s.overflow += c_ovf;
+  s.flushed_to_zero += c_flush;
+  s.became_subnormal += c_sub;
+  s.rounded += c_round;
+  s.error_count += c_err;
+  s.exact_nonzero += c_exact;
+  alignas(32) double sums[4];
+  _mm256_store_pd(sums, _mm256_add_pd(sum_lo, sum_hi));
+  s.sum_rel += (sums[0] + sums[1]) + (sums[2] + sums[3]);
+  if (c_count > 0) {
+    alignas(32) float v[8];
+    _mm256_store_ps(v, vmaxabs);
+    float mx = 0, mn = INFINITY;
+    for (float a : v) mx = std::max(mx, a);
+    _mm256_store_ps(v, vminabs);
+    for (float a : v) mn = std::min(mn, a);
+    s.max_abs = std::max(s.max_abs, static_cast<double>(mx));
+    s.min_abs = std::min(s.min_abs, static_cast<double>(mn));
+  }
+  // the touched bins of the lane copies into the totals, leaving the copies zero
+  auto flush = [](std::uint32_t* h, std::vector<std::uint64_t>& total, int bins, __m256i lo_v,
+                  __m256i hi_v) {
+    alignas(32) std::int32_t lo[8], hi[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lo), lo_v);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(hi), hi_v);
+    const int a = *std::min_element(lo, lo + 8), b = *std::max_element(hi, hi + 8);
+    for (int c = 0; c < kC; ++c)
+      for (int bin = std::max(a, 0); bin <= std::min(b, bins - 1); ++bin) {
+        total[static_cast<std::size_t>(bin)] += h[c * bins + bin];
+        h[c * bins + bin] = 0;
+      }
+  };
+  flush(exp_h, s.exp_hist, AnalyzeStats::kExpBins, exp_lo, exp_hi);
+  flush(rel_h, s.rel_hist, AnalyzeStats::kRelBins, rel_lo, rel_hi);
+  for (; i < n; ++i) scalar(static_cast<double>(x[i]));
+}
+#endif
 }  // namespace
 
 void AnalyzeOptions::validate() const {
@@ -186,6 +353,44 @@ void Analyzer::add(std::span<const float> values) {
                                             _mm512_castsi512_ps(u), sub);
       return _mm512_or_ps(r, _mm512_and_ps(xs, sign));
     });
+    return;
+  }
+#elif defined(__AVX2__) && defined(__F16C__)
+  auto scalar = [this](double v) { add_one(v); };
+  const bool saturate = opt_.overflow == Overflow::saturate;
+  if (fast_kind_ == 1) {
+    add_floats_avx2(
+        stats_, f_, fast_scale_, saturate, values.data(), values.size(),
+        [](__m256 xs) {
+          return _mm256_cvtph_ps(
+              _mm256_cvtps_ph(xs, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+        },
+        scalar);
+    return;
+  }
+  if (fast_kind_ == 2) {
+    // as in the AVX-512 kernel: nearest even on the float bits (normal range of F), or by adding
+    // and subtracting C = min_subnormal * 2^23 (subnormal range of F)
+    const int sh = 23 - f_.mantissa_bits;
+    const __m256i half = _mm256_set1_epi32((1 << (sh - 1)) - 1);
+    const __m256i keep = _mm256_set1_epi32(~((1 << (sh - 1)) * 2 - 1));
+    const __m256i one = _mm256_set1_epi32(1);
+    const __m256 c = _mm256_set1_ps(static_cast<float>(f_.min_subnormal * 8388608.0));
+    const __m256 min_normal = _mm256_set1_ps(static_cast<float>(f_.min_normal));
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    add_floats_avx2(
+        stats_, f_, fast_scale_, saturate, values.data(), values.size(),
+        [=](__m256 xs) {
+          const __m256 ax = abs256(xs);
+          __m256i u = _mm256_castps_si256(ax);
+          const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, sh), one);
+          u = _mm256_and_si256(_mm256_add_epi32(u, _mm256_add_epi32(half, lsb)), keep);
+          const __m256 sub = _mm256_sub_ps(_mm256_add_ps(ax, c), c);
+          const __m256 r = _mm256_blendv_ps(_mm256_castsi256_ps(u), sub,
+                                            _mm256_cmp_ps(ax, min_normal, _CMP_LT_OQ));
+          return _mm256_or_ps(r, _mm256_and_ps(xs, sign));
+        },
+        scalar);
     return;
   }
 #endif
