@@ -74,8 +74,9 @@ void add_plot_option(CLI::App& cmd, OutputOptions& out) {
               plot::check_plot_path(path);
             } catch (const UsageError& e) {
               std::string message = e.what();
-              std::string prefix = "--plot ";
-              return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+              for (std::string prefix : {"--plot: ", "--plot "})
+                if (message.rfind(prefix, 0) == 0) return message.substr(prefix.size());
+              return message;
             }
             return {};
           },

@@ -36,7 +36,8 @@ class IntWriter {
     if (buf_.size() > (1 << 20) - 64) flush();
   }
   void flush() {
-    if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), stdout);
+    // Through std::cout, whose buffer writes whole records (an interrupted stream ends cleanly).
+    if (!buf_.empty()) std::cout.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
     buf_.clear();
   }
 
@@ -94,7 +95,7 @@ int run_sample(const SampleOptions& o) {
       },
       progress.callback());
   w.flush();
-  std::fflush(stdout);
+  std::cout.flush();
   if (want_plot) {
     plot::Figure fig;
     fig.title = "sample of " + std::to_string(static_cast<long long>(nd)) + " against Poisson(" +

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "numkit/core/error.hpp"
+#include "numkit/core/input_file.hpp"
 #include "numkit/core/number.hpp"
 
 namespace numkit {
@@ -26,6 +27,7 @@ NumberStream::NumberStream(std::string_view spec, bool allow_nonfinite)
     source_ = "<stdin>";
   } else {
     source_ = std::string(spec);
+    if (!input_exists(spec)) throw InputError(source_ + ": no such file");
     file_ = std::fopen(source_.c_str(), "rb");
     if (!file_) throw InputError(source_ + ": cannot open (" + std::strerror(errno) + ")");
     owns_ = true;
@@ -46,6 +48,11 @@ bool NumberStream::fill() {
   end_ = left;
   if (buffer_.size() - end_ < kChunk / 2) buffer_.resize(buffer_.size() * 2);
   std::size_t got = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, file_);
+  if (got == 0 && std::ferror(file_))
+    throw InputError(source_ + ": cannot read (" + std::strerror(errno) + ")");
+  // Text never holds a NUL byte: /dev/zero or a binary file is refused, not buffered forever.
+  if (std::memchr(buffer_.data() + end_, '\0', got))
+    throw InputError(source_ + ": binary data (a NUL byte), expected numbers as text");
   if (!bom_checked_) {  // a UTF-8 byte order mark at the start of the input is not data
     bom_checked_ = true;
     if (got >= 3 && std::memcmp(buffer_.data() + end_, "\xEF\xBB\xBF", 3) == 0) {

@@ -27,6 +27,7 @@
 #include "numkit/core/error.hpp"
 #include "numkit/core/line_ranges.hpp"
 #include "numkit/core/memory.hpp"
+#include "numkit/core/input_file.hpp"
 #include "numkit/core/number.hpp"
 
 namespace numkit {
@@ -112,9 +113,8 @@ void load(std::string_view spec, std::string_view what, Source& src) {
     src.text = skip_bom(src.owned);
     return;
   }
-  std::error_code ec;
   fs::path path{std::string(spec)};
-  if (fs::is_regular_file(path, ec)) {
+  if (input_exists(spec)) {  // a file, FIFO or device; a directory or socket is refused
     src.name = std::string(spec);
     src.extension = lower(path.extension().string());
     if (src.mapped.map(src.name)) {
@@ -125,7 +125,6 @@ void load(std::string_view spec, std::string_view what, Source& src) {
     }
     return;
   }
-  if (fs::is_directory(path, ec)) throw InputError(std::string(spec) + ": is a directory");
   if (looks_like_path(spec)) throw InputError(std::string(spec) + ": no such file");
   src.name = std::string(what);
   src.owned = std::string(spec);
@@ -1123,15 +1122,7 @@ InputFormat parse_input_format(std::string_view name) {
 }
 
 std::string read_source_text(std::string_view spec) {
-  if (spec == "-") {
-    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    return text;
-  }
-  std::ifstream file{std::string(spec), std::ios::binary};
-  if (!file) throw InputError(std::string(spec) + ": cannot open (" + std::strerror(errno) + ")");
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
+  return read_input_text(spec);
 }
 
 MatrixInput read_matrix_any(std::string_view spec, std::string_view what,
@@ -1209,31 +1200,6 @@ void require_vector_size(const Eigen::VectorXd& v, std::string_view vname, Eigen
     throw InputError(std::string(vname) + " has " + std::to_string(v.size()) + " entr" +
                      (v.size() == 1 ? "y" : "ies") + " but " + std::string(mname) + " is " +
                      shape(n, n));
-}
-
-void write_file_atomically(const std::string& path, std::string_view contents) {
-  fs::path target(path);
-  fs::path dir = target.parent_path();
-  if (dir.empty()) dir = ".";
-  std::string tmp =
-      (dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()))).string();
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path + ": cannot write (" + std::strerror(errno) + ")");
-    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw InputError(path + ": cannot write (" + std::strerror(errno) + ")");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw InputError(path + ": cannot write (" + ec.message() + ")");
-  }
 }
 
 std::string to_matrix_market(const Eigen::SparseMatrix<double>& m, bool symmetric_lower_only) {

@@ -419,13 +419,21 @@ std::string caret_message(std::string_view text, std::size_t column, std::size_t
                           std::string_view message) {
   std::string shown(text);
   for (char& c : shown)
-    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   column = std::min(column, shown.size());
   length =
       std::max<std::size_t>(1, std::min(length, shown.size() > column ? shown.size() - column : 1));
   std::string out =
       "expression, column " + std::to_string(column + 1) + ": " + std::string(message);
-  out += "\n  " + shown + "\n  " + std::string(column, ' ') + "^" + std::string(length - 1, '~');
+  // The echo is capped: a window of at most kWindow bytes around the caret, "..." for the rest
+  // (a 2 MB expression must not give 2 MB of stderr).
+  constexpr std::size_t kWindow = 72, kBefore = 30;
+  length = std::min<std::size_t>(length, kWindow - kBefore);
+  std::size_t from = column > kBefore ? column - kBefore : 0;
+  std::size_t to = std::min(shown.size(), from + kWindow);
+  std::string head = from > 0 ? "..." : "", tail = to < shown.size() ? "..." : "";
+  out += "\n  " + head + shown.substr(from, to - from) + tail + "\n  " +
+         std::string(head.size() + column - from, ' ') + "^" + std::string(length - 1, '~');
   return out;
 }
 

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 #include "numkit/plot/plot.hpp"
 #include "run_numkit.hpp"
@@ -98,7 +100,7 @@ TEST_CASE("plot_path_must_have_a_known_extension_and_folder", "[plot]") {
 }
 
 TEST_CASE("gnuplot_script_draws_contours_beneath_the_series", "[plot]") {
-  std::string script = gnuplot_script(parabola_figure(), "dumb", "out.txt");
+  std::string script = gnuplot_script(parabola_figure(), "dumb");
   CHECK(script.find("set table $contours") != std::string::npos);
   CHECK(script.find("set size ratio -1") != std::string::npos);
   auto contour_pos = script.find("$contours with lines");
@@ -106,4 +108,114 @@ TEST_CASE("gnuplot_script_draws_contours_beneath_the_series", "[plot]") {
   REQUIRE(contour_pos != std::string::npos);
   REQUIRE(series_pos != std::string::npos);
   CHECK(contour_pos < series_pos);
+}
+
+namespace {
+// Strings that would run `touch CANARY` (or redirect the output to it) if any of the known gnuplot
+// escape routes were open: a newline or CR ending the command, ';', backquote substitution,
+// quotes closing the string, a backslash continuation, system(), ! shell escapes, set output.
+std::vector<std::string> hostile_texts(const std::string& canary) {
+  const std::string touch = "touch " + canary;
+  return {
+      "\nsystem('" + touch + "')\n",
+      "\n!" + touch + "\n",
+      "`" + touch + "`",
+      "\"`" + touch + "`\"",
+      "';system('" + touch + "');'",
+      "\";system(\"" + touch + "\");\"",
+      "'\n!" + touch + "\nprint '",
+      "\\\nsystem('" + touch + "')",
+      "x\\",
+      "a\rsystem('" + touch + "')",
+      std::string("nul\0\nsystem('", 14) + touch + "')",
+      "\nset output '" + canary + "'\nplot x\n",
+      "'; set output '" + canary + "'; plot x; '",
+      "@x $d0 \\n %s {/Symbol a} ^_",
+      "EOD\n! " + touch + "\nEOD",
+  };
+}
+}  // namespace
+
+TEST_CASE("plot_texts_cannot_end_a_gnuplot_command", "[plot][security]") {
+  fs::path dir = numkit::test::fresh_dir();
+  const std::string canary = (dir / "CANARY").string();
+  for (const std::string& text : hostile_texts(canary)) {
+    INFO("text: " << text);
+    Figure f = parabola_figure();
+    f.title = f.xlabel = f.ylabel = f.y2label = text;
+    f.series[0].title = text;
+    f.series[1].title = text;
+    f.series[1].y2 = true;  // so the y2 label is drawn (gnuplot: y2 needs free axes)
+    f.equal_axes = false;
+    f.contour.reset();  // gnuplot cannot tabulate contours with a y2 axis set
+    f.bands.push_back(Band{0, 1, text});
+    // The script: every text is one single-quoted token on its own line.
+    std::string script = gnuplot_script(f, "dumb");
+    for (std::string_view c : {std::string_view("\r"), std::string_view("\0", 1)})
+      CHECK(script.find(c) == std::string::npos);
+    std::ostringstream ascii;
+    write_plot(f, "-", ascii);
+    write_plot(f, (dir / "p.svg").string(), ascii);
+    CHECK(!fs::exists(canary));
+    CHECK(fs::file_size(dir / "p.svg") > 1000);
+  }
+  // Nothing but the plot in the folder: no canary, no redirected output, no temporaries.
+  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("plot_file_names_with_control_characters_are_refused", "[plot][security]") {
+  fs::path dir = numkit::test::fresh_dir();
+  std::ostringstream ascii;
+  for (std::string name : {"a\nsystem('touch CANARY')\n.png", "a\r.svg", "tab\t.pdf"}) {
+    CHECK_THROWS_AS(check_plot_path((dir / name).string()), numkit::UsageError);
+    CHECK_THROWS_AS(write_plot(parabola_figure(), (dir / name).string(), ascii),
+                    numkit::UsageError);
+  }
+  CHECK_THROWS_WITH(check_plot_path("a\nb.png"),
+                    "--plot: the file name contains a control character (0x0a at byte 2); use a "
+                    "plain file name");
+  CHECK(fs::is_empty(dir));
+}
+
+TEST_CASE("plot_file_names_with_gnuplot_syntax_are_written_literally", "[plot][security]") {
+  // File names cannot hold '/', so the canary is relative: run inside the folder.
+  fs::path dir = numkit::test::fresh_dir();
+  const fs::path previous = fs::current_path();
+  fs::current_path(dir);
+  const std::string canary = "CANARY";
+  std::ostringstream ascii;
+  const std::vector<std::string> names = {
+      "a'b.svg",
+      "a''b.svg",
+      "a\"b.svg",
+      "a`touch " + canary + "`.svg",
+      "a;system('touch " + canary + "').svg",
+      "!touch " + canary + ".svg",
+      "a\\.svg",
+      "$(touch " + canary + ").svg",
+      "@x.svg",
+  };
+  for (const std::string& name : names) {
+    INFO("name: " << name);
+    write_plot(parabola_figure(), (dir / name).string(), ascii);
+    CHECK(fs::file_size(dir / name) > 1000);
+    CHECK(!fs::exists(dir / canary));
+  }
+  fs::current_path(previous);
+  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) ==
+        static_cast<std::ptrdiff_t>(names.size()));
+}
+
+TEST_CASE("plot_quotes_are_concatenated_constants_not_doubled", "[plot][security]") {
+  Figure f;
+  f.title = "'it's'";
+  f.xlabel = "a\nb";
+  f.series.push_back(Series{"'", {0, 1}, {0, 1}, {}, {}, Style::lines});
+  std::string script = gnuplot_script(f, "dumb");
+  CHECK(script.find("set title \"'\".'it'.\"'\".'s'.\"'\"\n") != std::string::npos);
+  CHECK(script.find("set xlabel 'a b'\n") != std::string::npos);
+  CHECK(script.find("title \"'\"\n") != std::string::npos);
+  std::ostringstream ascii;
+  write_plot(f, "-", ascii);
+  CHECK(ascii.str().find("'it's'") != std::string::npos);
 }

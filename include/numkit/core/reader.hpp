@@ -12,6 +12,7 @@
 #include <Eigen/Sparse>
 #include <string>
 #include <string_view>
+#include "numkit/core/output_file.hpp"
 
 namespace numkit {
 
@@ -52,8 +53,7 @@ void require_vector_size(const Eigen::VectorXd& v, std::string_view vname, Eigen
 
 // Reads all of a file or stdin ("-") into a string; InputError if it cannot be opened.
 std::string read_source_text(std::string_view spec);
-// Writes `contents` to `path` atomically: a temporary in the same folder, then rename.
-void write_file_atomically(const std::string& path, std::string_view contents);
+// write_file_atomically(path, contents) lives in output_file.hpp (the one atomic writer).
 
 // Writes a sparse or dense matrix in Matrix Market format (coordinate, real; general or symmetric).
 std::string to_matrix_market(const Eigen::SparseMatrix<double>& m, bool symmetric_lower_only);

@@ -1,8 +1,11 @@
 #pragma once
 // The plot layer: modules describe a figure as data series; this layer alone writes gnuplot
-// commands (through gnuplot-iostream). The terminal follows the file extension: .png (pngcairo),
-// .svg, .pdf (pdfcairo), or "-" for an ASCII plot (gnuplot's dumb terminal). Files are written
-// atomically (a temporary beside the target, then rename) and deterministically.
+// commands. gnuplot runs without a shell: the script on its stdin, the plot read back from its
+// stdout (a file name never enters the script), its run bounded by NUMKIT_PLOT_TIMEOUT seconds
+// (default 60) and its output by 256 MiB. The terminal follows the file extension: .png
+// (pngcairo), .svg, .pdf (pdfcairo), or "-" for an ASCII plot (gnuplot's dumb terminal). Files
+// are written atomically (numkit::OutputFile) and deterministically; no temporary directory is
+// used.
 #include <Eigen/Dense>
 #include <optional>
 #include <ostream>
@@ -57,9 +60,12 @@ void check_plot_path(const std::string& path);
 // Throws PlotError naming the cause if gnuplot is missing or fails; nothing is left behind.
 void write_plot(const Figure& figure, const std::string& path, std::ostream& ascii_out);
 
-// The gnuplot script for `figure` with its output set to `output` (exposed for tests).
-std::string gnuplot_script(const Figure& figure, const std::string& terminal,
-                           const std::string& output);
+// The gnuplot script for `figure`, drawing on `terminal` to gnuplot's standard output (exposed
+// for tests and the fuzzer). No file name enters it; every text is a single-quoted gnuplot
+// string without control characters, every number a numeric literal or NaN.
+std::string gnuplot_script(const Figure& figure, const std::string& terminal);
+// The gnuplot terminal for a target: by extension (.png/.svg/.pdf), or the text terminal for "-".
+std::string terminal_for(const std::string& path);
 
 // Evaluates f on an n×n grid over [x0,x1]×[y0,y1] (helper for contour plots).
 template <class F>
