@@ -13,6 +13,8 @@ packages=(
   # the PETSc engine (a plugin loaded only by the commands that use it): PETSc 3.18 with hypre
   # and MUMPS, Open MPI and its launcher
   libpetsc-real-dev libopenmpi-dev openmpi-bin
+  # the libFuzzer harnesses (scripts/fuzz.sh): clang with its sanitizer and fuzzer runtimes
+  clang-14 libclang-rt-14-dev libfuzzer-14-dev libomp-14-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-numpy python3-scipy r-base-core hyperfine)

@@ -1,0 +1,7 @@
+// The csv reader: the bytes as a .csv file.
+#include "fuzz_reader.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  numkit::fuzz::read_all_ways(numkit::fuzz::file_with(numkit::fuzz::as_text(data, size), ".csv"));
+  return 0;
+}

@@ -1,0 +1,7 @@
+// The whitespace reader: the bytes as a .txt file.
+#include "fuzz_reader.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  numkit::fuzz::read_all_ways(numkit::fuzz::file_with(numkit::fuzz::as_text(data, size), ".txt"));
+  return 0;
+}
