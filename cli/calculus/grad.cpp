@@ -13,7 +13,9 @@ io::Report gradient_report(const expr::Expression& f, const Eigen::VectorXd& x,
                            const std::optional<Eigen::VectorXd>& dir, bool check) {
   Eigen::VectorXd g;
   const double value = f.gradient(x, g);
-  const double norm = g.norm();
+  const expr::DirectionalDerivative dd =
+      expr::directional_derivative(g, dir ? &*dir : nullptr);  // scaled: no overflow
+  const double norm = dd.gradient_norm;
   io::Report r;
   r.data["expression"] = f.text();
   r.data["variables"] = to_json(f.variables());
@@ -22,7 +24,7 @@ io::Report gradient_report(const expr::Expression& f, const Eigen::VectorXd& x,
   r.data["gradient"] = to_json(g);
   r.data["gradient_norm"] = norm;
   if (norm > 0) {
-    r.data["steepest_ascent"] = to_json(Eigen::VectorXd(g / norm));
+    r.data["steepest_ascent"] = to_json(dd.steepest_ascent);
     r.notes.push_back(
         "steepest ascent: the unit vector along the gradient; the gradient norm is the largest "
         "directional derivative");
@@ -33,12 +35,14 @@ io::Report gradient_report(const expr::Expression& f, const Eigen::VectorXd& x,
         "(see numkit hessian for its class)");
   }
   if (dir) {
-    const double vnorm = dir->norm();
-    const double raw = g.dot(*dir);
     r.data["direction"] = to_json(*dir);
-    r.data["unit_direction"] = to_json(Eigen::VectorXd(*dir / vnorm));
-    r.data["directional_derivative"] = raw / vnorm;
-    r.data["raw_gradient_dot_v"] = raw;
+    r.data["unit_direction"] = to_json(dd.unit_direction);
+    r.data["directional_derivative"] = dd.directional;
+    r.data["raw_gradient_dot_v"] = dd.raw;
+    if (!std::isfinite(dd.raw))
+      r.notes.push_back(
+          "raw gradient dot v is beyond the double range; the directional "
+          "derivative, computed from scaled factors, is not");
     r.notes.push_back(
         "directional derivative: grad f . v/|v|, the rate of change per unit length along v; "
         "raw gradient dot v: grad f . v unnormalized (what SymPy or a JAX jvp returns)");

@@ -25,7 +25,7 @@ int run_hessian(const HessianOptions& o) {
                              : any_pos ? (any_zero ? "positive semidefinite" : "positive definite")
                              : any_neg ? (any_zero ? "negative semidefinite" : "negative definite")
                                        : "zero";
-  const bool critical = g.norm() <= 1e-10 * std::max(1.0, x.norm());
+  const bool critical = g.stableNorm() <= 1e-10 * std::max(1.0, x.stableNorm());
   std::string cls = "not a critical point";
   if (critical) {
     if (any_pos && any_neg)
@@ -43,7 +43,7 @@ int run_hessian(const HessianOptions& o) {
   r.data["point"] = to_json(x);
   r.data["value"] = value;
   r.data["gradient"] = to_json(g);
-  r.data["gradient_norm"] = g.norm();
+  r.data["gradient_norm"] = expr::directional_derivative(g, nullptr).gradient_norm;
   r.data["hessian"] = to_json(h);
   r.data["eigenvalues"] = to_json(lam);
   r.data["definiteness"] = definiteness;

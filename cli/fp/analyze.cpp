@@ -164,8 +164,9 @@ int run_analyze(const AnalyzeOptions& o) {
   if (!o.raw.empty()) {
     res = fp::analyze_raw(o.in.input, o.raw == "f32" ? fp::RawType::f32 : fp::RawType::f64, ao);
   } else if (o.in.is_inline()) {
-    const auto v = o.in.inline_values();
-    res = fp::analyze_values(v, ao);
+    fp::Analyzer a(ao);
+    o.in.for_each_inline([&a](std::span<const double> v) { a.add(v); });
+    res = fp::finish(a.stats(), ao);
   } else {
     NumberStream ns(o.in.input, true);
     res = fp::analyze_text(ns, ao);

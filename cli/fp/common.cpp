@@ -35,11 +35,12 @@ void DataInput::check() const {
 std::vector<double> DataInput::inline_values() const {
   NumberOptions no;
   no.allow_nonfinite = true;
-  const auto base = parse_number_list(values, "--values", no);
-  std::vector<double> out;
-  out.reserve(base.size() * static_cast<std::size_t>(repeat));
-  for (long long k = 0; k < repeat; ++k) out.insert(out.end(), base.begin(), base.end());
-  return out;
+  return parse_number_list(values, "--values", no);
+}
+
+void DataInput::for_each_inline(const std::function<void(std::span<const double>)>& sink) const {
+  const std::vector<double> base = inline_values();
+  for (long long k = 0; k < repeat; ++k) sink(base);
 }
 
 void add_rounding_options(CLI::App* cmd, RoundingChoice& choice) {

@@ -1,6 +1,8 @@
 #pragma once
 // The `numkit fp` commands: each has an options struct, a setup function that binds its flags
 // (cli/fp/<command>.cpp) and a run function that can be called without argv.
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,7 +36,9 @@ struct DataInput {
   // Throws UsageError unless exactly one source is given.
   void check() const;
   bool is_inline() const { return !values.empty(); }
-  std::vector<double> inline_values() const;  // already repeated
+  std::vector<double> inline_values() const;  // the --values list once (not repeated)
+  // hands the --values list to `sink` --repeat times: memory of one copy, whatever the count
+  void for_each_inline(const std::function<void(std::span<const double>)>& sink) const;
 };
 void add_data_input(CLI::App* cmd, DataInput& in, const std::string& what);
 

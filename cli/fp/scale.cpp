@@ -108,12 +108,19 @@ int run_scale(const ScaleOptions& o) {
     throw UsageError("--per-step N: needed with --values or --raw (text files: one step per line)");
   fp::ScaleSimulator sim(so);
   const auto per = static_cast<std::size_t>(o.per_step);
-  auto feed_all = [&](const std::vector<double>& v) {
-    for (std::size_t i = 0; i < v.size(); i += per)
-      sim.step(std::span<const double>(v.data() + i, std::min(per, v.size() - i)));
-  };
   if (o.in.is_inline()) {
-    feed_all(o.in.inline_values());
+    std::vector<double> step_values;  // one step at a time: --repeat is never materialised
+    step_values.reserve(per);
+    o.in.for_each_inline([&](std::span<const double> v) {
+      for (double x : v) {
+        step_values.push_back(x);
+        if (step_values.size() == per) {
+          sim.step(step_values);
+          step_values.clear();
+        }
+      }
+    });
+    if (!step_values.empty()) sim.step(step_values);
   } else if (!o.raw.empty()) {
     const std::size_t esz = o.raw == "f32" ? 4 : 8;
     std::FILE* fh = o.in.input == "-" ? stdin : std::fopen(o.in.input.c_str(), "rb");

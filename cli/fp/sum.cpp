@@ -84,7 +84,7 @@ int run_sum(const SumOptions& o) {
   fp::Summer s(f, o.fmt.overflow());
   if (o.round.rounding() == fp::Rounding::stochastic) s.enable_stochastic(o.round.seed);
   if (o.in.is_inline()) {
-    s.add(o.in.inline_values());
+    o.in.for_each_inline([&s](std::span<const double> v) { s.add(v); });
   } else {
     NumberStream ns(o.in.input, true);
     std::vector<double> chunk;

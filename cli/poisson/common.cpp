@@ -82,6 +82,12 @@ std::vector<double> resolve_means(const MeanSpec& m) {
   return means;
 }
 
+std::vector<double> resolve_count_means(const MeanSpec& m) {
+  std::vector<double> means = resolve_means(m);
+  for (double v : means) pn::check_count_mean(v, m.rate_set ? "--rate * --time" : "--mean");
+  return means;
+}
+
 void put_mean_source(Json& data, const MeanSpec& m) {
   if (m.rate_set) {
     data["rate"] = m.rate;
@@ -163,6 +169,7 @@ std::vector<double> expand_probabilities(const std::vector<std::string>& args,
 std::pair<double, double> plot_range(const std::vector<double>& means) {
   double lo = kInf, hi = 0;
   for (double m : means) {
+    pn::check_count_mean(m, "--plot: the mean");
     lo = std::min(lo, pn::quantile(1e-6, m));
     hi = std::max(hi, pn::quantile(1e-6, m, true));
   }

@@ -9,7 +9,7 @@ namespace pn = numkit::poisson;
 using io::Json;
 
 int run_interval(const IntervalOptions& o) {
-  const std::vector<double> means = resolve_means(o.mean);
+  const std::vector<double> means = resolve_count_means(o.mean);
   pn::check_probability(o.level, "LEVEL");
   io::Report rep;
   put_mean_source(rep.data, o.mean);

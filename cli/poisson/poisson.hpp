@@ -34,6 +34,8 @@ struct MeanSpec {
 
 void add_mean_options(CLI::App* cmd, MeanSpec& m, bool allow_list);
 std::vector<double> resolve_means(const MeanSpec& m);
+// resolve_means, for commands that return counts: mean <= 1e15 (poisson::kMaxCountMean)
+std::vector<double> resolve_count_means(const MeanSpec& m);
 void put_mean_source(io::Json& data, const MeanSpec& m);
 bool looks_like_number(const std::string& s);
 double parse_k(const std::string& text, const std::string& what);

@@ -49,7 +49,7 @@ class IntWriter {
 }  // namespace
 
 int run_sample(const SampleOptions& o) {
-  const double m = resolve_means(o.mean)[0];
+  const double m = resolve_count_means(o.mean)[0];
   NumberOptions no;
   no.allow_nonfinite = true;
   const double nd = parse_double(o.n, "N", no);

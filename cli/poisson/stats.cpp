@@ -9,7 +9,7 @@ namespace pn = numkit::poisson;
 using io::Json;
 
 int run_stats(const StatsOptions& o) {
-  const double m = resolve_means(o.mean)[0];
+  const double m = resolve_count_means(o.mean)[0];
   const pn::Stats s = pn::stats(m);
   io::Report rep;
   put_mean_source(rep.data, o.mean);

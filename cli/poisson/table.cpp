@@ -10,6 +10,9 @@ using io::Json;
 
 int run_table(const TableOptions& o) {
   const double m = resolve_means(o.mean)[0];
+  if (o.from.empty() || o.to.empty())  // the default range comes from quantiles
+    pn::check_count_mean(m, std::string(o.mean.rate_set ? "--rate * --time" : "--mean") +
+                                " (for the default range; give --from and --to)");
   double lo = o.from.empty() ? pn::quantile(5e-13, m) : parse_k(o.from, "--from");
   double hi = o.to.empty() ? pn::quantile(5e-13, m, true) : parse_k(o.to, "--to");
   if (hi < lo) throw InputError("--to: must be >= --from, got " + fmt(hi) + " < " + fmt(lo));
@@ -34,7 +37,7 @@ int run_table(const TableOptions& o) {
   if (o.from.empty() && o.to.empty())
     rep.notes.push_back("rows cover all but 1e-12 of the probability; sf(k) = P(N > k)");
   const int code = emit(rep, o.out);
-  emit_plot(pmf_figure({m}), o.out);
+  if (!o.out.plot.empty()) emit_plot(pmf_figure({m}), o.out);  // plot data only when asked
   return code;
 }
 

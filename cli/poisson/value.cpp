@@ -87,7 +87,7 @@ int run_value(const ValueOptions& o) {
         "0 means below the smallest double (~4.9e-324); the log versions "
         "(logpmf, logcdf, logsf) give the value's logarithm");
   const int code = emit(rep, o.out);
-  emit_plot(pmf_figure(means), o.out);
+  if (!o.out.plot.empty()) emit_plot(pmf_figure(means), o.out);  // plot data only when asked
   return code;
 }
 

@@ -20,6 +20,10 @@ int run_wait(const WaitOptions& o) {
   const double k = parse_double(o.events, "--events", no);
   if (!(k >= 1 && k == std::floor(k) && k <= pn::kMaxK))
     throw InputError("--events: must be an integer in [1, 2^53], got " + fmt(k));
+  // waiting times are about events / rate (quantiles at most a few times more): keep them finite
+  if (!(k / rate <= 1e300))
+    throw InputError("--rate: the mean wait --events / --rate must be <= 1e300, got " +
+                     fmt(k / rate));
   std::vector<double> times;
   for (const auto& t : o.times)
     for (double v : parse_number_list(t, "--at", no)) {

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "e2e.hpp"
 #include "run_numkit.hpp"
@@ -106,4 +107,61 @@ TEST_CASE("quad_minimize_from_a_start_point_whose_gradient_overflows_says_so", "
     CHECK(j["status"] == "diverged");
     CHECK(j["reason"].get<std::string>().find("overflow") != std::string::npos);
   }
+}
+
+// ---- class 3: Poisson means beyond 2^53 -------------------------------------------------------
+
+TEST_CASE("poisson_probabilities_answer_at_means_beyond_2_to_the_53", "[e2e][edge]") {
+  const auto j = run_json({"poisson", "sf", "3", "--mean", "1e16"});
+  CHECK(j["sf"] == 1.0);
+  const auto c = run_json({"poisson", "cdf", "3", "--rate", "1e10", "--time", "1e6"});
+  CHECK(c["cdf"] == 0.0);
+  const auto l = run_json({"poisson", "logpmf", "0", "--mean", "1e300"});
+  CHECK(l["logpmf"] == -1e300);
+}
+
+TEST_CASE("poisson_counts_refuse_means_above_1e15_with_the_limit", "[e2e][edge]") {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"poisson", "quantile", "0.5", "--mean", "1e16"},
+           {"poisson", "quantile", "0.5", "--rate", "1e10", "--time", "1e6"},
+           {"poisson", "interval", "0.95", "--mean", "1e16"},
+           {"poisson", "stats", "--mean", "1e300"},
+           {"poisson", "table", "--mean", "1e16"},
+           {"poisson", "sample", "3", "--mean", "1e300", "--seed", "1"},
+           {"poisson", "test", "3", "--rate", "1e16"},
+           {"poisson", "sf", "3", "--mean", "1e16", "--plot", "-"},
+       })
+    expect_input_error(args, "must be <= 1e15");
+}
+
+TEST_CASE("poisson_table_with_a_window_works_at_any_mean", "[e2e][edge]") {
+  const auto j = run_json({"poisson", "table", "--mean", "1e16", "--from", "0", "--to", "2"});
+  REQUIRE(j["rows"].size() == 3);
+  CHECK(j["rows"][2]["sf"] == 1.0);
+}
+
+TEST_CASE("poisson_at_the_count_limit_gives_exact_integers", "[e2e][edge]") {
+  const auto j = run_json({"poisson", "quantile", "0.5", "--mean", "1e15"});
+  CHECK(j["k"] == 1000000000000000LL);  // mean - ln 2 <= median < mean + 1/3
+  const auto t = run_json({"poisson", "test", "3", "--rate", "1e16", "--alternative", "less"});
+  CHECK(t["p_value"] == 0.0);
+}
+
+TEST_CASE("poisson_wait_refuses_a_wait_beyond_the_double_range", "[e2e][edge]") {
+  expect_input_error({"poisson", "wait", "--rate", "1e-300", "--events", "1e15"}, "1e300");
+  const auto j = run_json({"poisson", "wait", "--rate", "1e300", "--at", "1e300"});
+  CHECK(j["at"][0]["cdf"] == 1.0);
+  CHECK(j["at"][0]["pdf"] == 0.0);
+}
+
+// ---- class 5: gradient norms -------------------------------------------------------------------
+
+TEST_CASE("gradient_norm_of_exp_at_400_is_finite_with_a_unit_steepest_ascent", "[e2e][edge]") {
+  const auto j = run_json({"grad", "exp(x)", "--at", "400"});
+  const double e400 = std::exp(400.0);
+  CHECK(j["gradient_norm"].get<double>() == Approx(e400).epsilon(1e-15));
+  CHECK(j["steepest_ascent"][0] == 1.0);
+  const auto d = run_json({"grad", "exp(x)+exp(y)", "--at", "400,400", "--dir", "1e300,1e300"});
+  CHECK(d["directional_derivative"].get<double>() == Approx(std::sqrt(2.0) * e400).epsilon(1e-15));
+  CHECK(d["unit_direction"][0].get<double>() == Approx(std::sqrt(0.5)).epsilon(1e-15));
 }
