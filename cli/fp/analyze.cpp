@@ -159,7 +159,10 @@ int run_analyze(const AnalyzeOptions& o) {
     throw UsageError("--tensor: only with a .npy, .npz or safetensors INPUT");
   if (!o.dtype.empty() && !tensor_file) throw UsageError("--dtype: only with a .npy or .npz INPUT");
   if (tensor_file || is_typed_raw(o.raw))
-    return run_tensor_analysis(o.in.input, o.tensors, o.dtype, o.raw, ao, o.fmt.saturate, o.out);
+    return run_tensor_analysis(o.in.input, o.tensors, o.dtype, o.raw, ao, o.fmt.saturate, o.out,
+                               [&](const fp::AnalyzeResult& total) {
+                                 emit_plot(exponent_figure(total, *ao.format), o.out);
+                               });
   fp::AnalyzeResult res;
   if (!o.raw.empty()) {
     res = fp::analyze_raw(o.in.input, o.raw == "f32" ? fp::RawType::f32 : fp::RawType::f64, ao);

@@ -109,7 +109,8 @@ io::Report tensor_file_report(const fp::TensorFileAnalysis& a, const fp::Format&
 
 int run_tensor_analysis(const std::string& input, const std::vector<std::string>& tensors,
                         const std::string& dtype, const std::string& raw,
-                        const fp::AnalyzeOptions& ao, bool saturate, const OutputOptions& out) {
+                        const fp::AnalyzeOptions& ao, bool saturate, const OutputOptions& out,
+                        const std::function<void(const fp::AnalyzeResult&)>& plot_totals) {
   fp::TensorFileAnalysis a;
   std::string kind;
   if (!raw.empty()) {
@@ -123,7 +124,9 @@ int run_tensor_analysis(const std::string& input, const std::vector<std::string>
     a = fp::analyze_tensor_file(file, tensors, ao);
     kind = std::string(fp::kind_name(file.kind()));
   }
-  return emit(tensor_file_report(a, *ao.format, input, kind, ao.margin, saturate), out);
+  const int code = emit(tensor_file_report(a, *ao.format, input, kind, ao.margin, saturate), out);
+  if (plot_totals) plot_totals(a.total);
+  return code;
 }
 
 namespace {

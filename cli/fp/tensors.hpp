@@ -1,6 +1,7 @@
 #pragma once
 // `numkit fp analyze` on tensor files (.npy, .npz, safetensors) and typed raw files (f16, bf16,
 // fp8): one row per tensor, the totals, and per-tensor against global scaling (cli/fp/tensors.cpp).
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,9 +22,11 @@ io::Report tensor_file_report(const fp::TensorFileAnalysis& a, const fp::Format&
                               const std::string& input, std::string_view kind, double margin,
                               bool saturate);
 
-// Analyses INPUT (a tensor file, or a raw file of type `raw`) and prints the report.
+// Analyses INPUT (a tensor file, or a raw file of type `raw`), prints the report, then hands the
+// totals to plot_totals (for --plot).
 int run_tensor_analysis(const std::string& input, const std::vector<std::string>& tensors,
                         const std::string& dtype, const std::string& raw,
-                        const fp::AnalyzeOptions& options, bool saturate, const OutputOptions& out);
+                        const fp::AnalyzeOptions& options, bool saturate, const OutputOptions& out,
+                        const std::function<void(const fp::AnalyzeResult&)>& plot_totals = {});
 
 }  // namespace numkit::cli::fpcli

@@ -96,6 +96,10 @@ TEST_CASE("fp_analyze_safetensors_reports_each_tensor_and_matches_the_raw_path",
   CHECK(csv.exit_code == 0);
   CHECK(line_count(csv.out) == 3);
   CHECK(csv.out.rfind("name,dtype,shape,count", 0) == 0);
+  const auto plot =
+      run_numkit({"fp", "analyze", d / "m.safetensors", "--format", "fp16", "--plot", "-"});
+  CHECK(plot.exit_code == 0);
+  CHECK(plot.out.find("binary exponents") != std::string::npos);  // the totals' histogram
   const auto table = run_numkit({"fp", "analyze", d / "m.safetensors", "--format", "bf16"});
   CHECK(table.exit_code == 0);
   CHECK(table.out.find("encoder.weight") != std::string::npos);
