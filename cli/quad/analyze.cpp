@@ -24,6 +24,7 @@ std::string stationary_key(quad::Stationary s) {
     case quad::Stationary::affine_saddle:
       return "saddle_point";
     case quad::Stationary::none:
+    case quad::Stationary::undetermined:
       return "point";
   }
   return "point";
@@ -45,12 +46,24 @@ io::Report analysis_report(const QuadForm& form, const quad::Analysis& a, int di
     if (a.largest_magnitude) d["largest_magnitude_eigenvalue"] = *a.largest_magnitude;
     if (a.smallest_magnitude) d["smallest_magnitude_eigenvalue"] = *a.smallest_magnitude;
   }
-  d["rank"] = a.rank;
+  // a quantity the analysis did not determine prints as "undetermined", never as a default
+  auto put_count = [&d](const char* key, const std::optional<Eigen::Index>& v) {
+    if (v)
+      d[key] = *v;
+    else
+      d[key] = "undetermined";
+  };
+  put_count("rank", a.rank);
   d["rank_tolerance"] = a.rank_threshold;
-  d["positive_eigenvalues"] = a.positive;
-  d["negative_eigenvalues"] = a.negative;
-  d["zero_eigenvalues"] = a.zero;
-  d["condition_number"] = a.condition;
+  put_count("positive_eigenvalues", a.positive);
+  put_count("negative_eigenvalues", a.negative);
+  put_count("zero_eigenvalues", a.zero);
+  if (a.condition)
+    d["condition_number"] = *a.condition;
+  else
+    d["condition_number"] = "undetermined";
+  if (a.condition_on_range) d["condition_number_on_range"] = *a.condition_on_range;
+  if (a.range_residual && !a.all_eigenvalues) d["range_residual"] = *a.range_residual;
   d["stationary"] = quad::to_string(a.stationary);
   bool omitted = false;
   const std::string key = stationary_key(a.stationary);
@@ -66,16 +79,30 @@ io::Report analysis_report(const QuadForm& form, const quad::Analysis& a, int di
     d[vkey] = *a.value;
   }
   if (a.set_dimension > 0) d["set_dimension"] = a.set_dimension;
-  d["bounded_below"] = a.bounded_below;
-  d["bounded_above"] = a.bounded_above;
+  auto put_answer = [&d](const char* key, quad::Answer v) {
+    if (v == quad::Answer::undetermined)
+      d[key] = "undetermined";
+    else
+      d[key] = v == quad::Answer::yes;
+  };
+  put_answer("bounded_below", a.bounded_below);
+  put_answer("bounded_above", a.bounded_above);
   if (a.descent_direction) {
     put_vector(d, "descent_direction", *a.descent_direction, rep, omitted);
     d["descent_kind"] = a.descent_kind;
   }
+  if (!a.undetermined.empty()) {
+    d["undetermined"] = Json::array();
+    for (const auto& u : a.undetermined)
+      d["undetermined"].push_back({{"what", u.what}, {"why", u.why}});
+  }
+  if (!a.all_eigenvalues && !a.method.empty()) d["analysis_method"] = a.method;
   if (!x_out.empty() && a.point) d["written"] = x_out;
   // the story in words
   const auto& vars = form.variables;
-  switch (a.stationary) {
+  // a story that needs the point is told only when the point was determined
+  const bool told = (a.point && a.value) || a.stationary == quad::Stationary::none;
+  switch (told ? a.stationary : quad::Stationary::undetermined) {
     case quad::Stationary::unique_minimum:
       rep.notes.push_back("f has a unique minimum " + io::with_digits(*a.value, digits) + " at " +
                           point_text(*a.point, vars, digits));
@@ -104,8 +131,11 @@ io::Report analysis_report(const QuadForm& form, const quad::Analysis& a, int di
                           std::to_string(a.set_dimension) +
                           " of saddle points (least-norm one shown); no minimum or maximum");
       break;
+    case quad::Stationary::undetermined:
+      rep.notes.push_back("the stationary points of f are undetermined (see undetermined above)");
+      break;
     case quad::Stationary::none:
-      if (a.cls == quad::FormClass::zero || a.zero > 0)
+      if (a.cls == quad::FormClass::zero || a.zero.value_or(0) > 0)
         rep.notes.push_back(
             "b is not in the range of A: f has no stationary point and is unbounded");
       else

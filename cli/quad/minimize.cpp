@@ -69,7 +69,13 @@ void result_fields(Json& d, const quad::MinimizeResult& r, io::Report& rep, bool
   if (r.set_dimension > 0) d["set_dimension"] = r.set_dimension;
   if (r.direction) put_vector(d, "descent_direction", *r.direction, rep, omitted);
   if (!r.reason.empty()) d["reason"] = r.reason;
-  if (timing) d["seconds"] = r.seconds;
+  if (timing) {
+    d["seconds"] = r.seconds;
+    d["setup_seconds"] = r.setup_seconds;
+    d["solve_seconds"] = r.solve_seconds;
+    d["peak_memory_bytes"] = r.peak_memory_bytes;
+    if (!r.solver.empty()) d["solver"] = r.solver;
+  }
 }
 std::vector<quad::Method> parse_methods(const std::string& text) {
   std::vector<quad::Method> ms;
@@ -246,7 +252,12 @@ io::Report minimize_report(const QuadForm& form, const std::vector<quad::Minimiz
       row["f"] = r.f;
       row["relative_residual"] = r.relative_residual;
       if (form.size() <= 10) row["x"] = vec_json(r.x);
-      if (timing) row["seconds"] = r.seconds;
+      if (timing) {
+        row["seconds"] = r.seconds;
+        row["setup_seconds"] = r.setup_seconds;
+        row["solve_seconds"] = r.solve_seconds;
+        row["peak_memory_bytes"] = r.peak_memory_bytes;
+      }
       d["methods"].push_back(row);
     }
     rep.csv_table = "methods";
@@ -431,7 +442,9 @@ void setup_minimize(CLI::App& quad_cmd) {
       ->type_name("FILE|-");
   cmd->add_option("--x-out", o->x_out, "also write the (first method's) minimizer to FILE")
       ->type_name("FILE");
-  cmd->add_flag("--timing", o->timing, "report each method's wall time");
+  cmd->add_flag("--timing", o->timing,
+                "report each method's wall time, split into setup (ordering, factorization, "
+                "preconditioner) and solve seconds, and the process's peak memory (getrusage)");
   add_output_options(*cmd, o->out);
   add_plot_option(*cmd, o->out);
   cmd->footer(

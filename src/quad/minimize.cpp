@@ -1,7 +1,8 @@
 // minimize(): direct (Cholesky), Newton, CG, PCG (Jacobi / incomplete Cholesky), steepest descent
 // with exact line search, and gradient descent with a fixed step.
+#include <sys/resource.h>
 #include <Eigen/IterativeLinearSolvers>
-#include <Eigen/SparseCholesky>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -103,6 +104,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Dense input up to this size gets a Cholesky definiteness check after an iterative method
+// (about 0.4 s at n = 5000 with OpenBLAS on the project's machine).
+constexpr Eigen::Index kDenseCheckMaxN = 5000;
+
 struct Run {
   const QuadForm& form;
   const MinimizeOptions& opts;
@@ -132,6 +137,15 @@ struct Run {
   }
 };
 
+std::string undetermined_text(const Analysis& a) {
+  std::string s;
+  for (const auto& u : a.undetermined) {
+    if (!s.empty()) s += "; ";
+    s += u.what + " undetermined: " + u.why;
+  }
+  return s;
+}
+
 std::string class_reason(const Analysis& a) {
   std::string why;
   switch (a.cls) {
@@ -145,8 +159,9 @@ std::string class_reason(const Analysis& a) {
       why = "A is " + to_string(a.cls) + ": f is unbounded below";
       break;
     case FormClass::positive_semidefinite:
-      why = "A is positive semidefinite (rank " + std::to_string(a.rank) +
-            ") and b is not in its range: f decreases linearly without bound";
+      why = "A is positive semidefinite";
+      if (a.rank) why += " (rank " + std::to_string(*a.rank) + ")";
+      why += " and b is not in its range: f decreases linearly without bound";
       break;
     case FormClass::zero:
       why = "A is zero and b is not: f is linear and unbounded below";
@@ -161,7 +176,13 @@ std::string class_reason(const Analysis& a) {
 // The verdict of analyze() when there is no unique minimizer (or none at all).
 void apply_analysis(Run& run, Analysis a, bool set_x) {
   MinimizeResult& res = run.res;
-  if (a.bounded_below && a.point) {
+  if (a.bounded_below == Answer::undetermined ||
+      (set_x && a.bounded_below == Answer::yes && !a.point)) {
+    // not decided (or bounded below with no point found): say what is missing, never guess
+    if (set_x) res.status = Status::undetermined;
+    res.reason = "whether f has a minimum is undetermined: " + undetermined_text(a);
+    if (a.descent_direction) res.direction = *a.descent_direction;
+  } else if (a.bounded_below == Answer::yes) {
     if (set_x) {
       res.x = *a.point;
       res.status = Status::converged;
@@ -171,7 +192,7 @@ void apply_analysis(Run& run, Analysis a, bool set_x) {
                      std::to_string(a.set_dimension) + "; this is the one of least norm";
       }
     }
-  } else if (!a.bounded_below) {
+  } else {
     if (set_x) res.status = Status::no_minimum;
     res.reason = class_reason(a);
     if (a.descent_direction) res.direction = *a.descent_direction;
@@ -181,8 +202,8 @@ void apply_analysis(Run& run, Analysis a, bool set_x) {
   res.analysis = std::move(a);
 }
 
-bool dense_analysis_affordable(const QuadForm& form) {
-  return form.size() <= 3000;
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
 // ---- direct and Newton ------------------------------------------------------------------------
@@ -199,9 +220,14 @@ void run_direct(Run& run, bool newton) {
   if (newton) run.emit(0, x0, form.value(x0), g0.norm(), 0);
   bool solved = false;
   Eigen::VectorXd x;
+  auto t = Clock::now();
   if (!form.is_sparse()) {
+    res.solver = have_lapack() ? "LAPACK dpotrf" : "Eigen LLT";
     detail::DenseCholesky chol;
-    if (chol.factor(form.dense_hessian()) && chol.rcond() > rtol) {
+    const bool ok = chol.factor(form.dense_hessian());
+    res.setup_seconds = seconds_since(t);
+    t = Clock::now();
+    if (ok && chol.rcond() > rtol) {
       Eigen::VectorXd step = g0;
       chol.solve(step);
       x = x0 - step;
@@ -212,45 +238,44 @@ void run_direct(Run& run, bool newton) {
       const std::string w = detail::conditioning_warning(1.0 / chol.rcond());
       if (!w.empty()) res.warnings.push_back(w);
     }
+    res.solve_seconds = seconds_since(t);
   } else {
-    Eigen::SimplicialLLT<SparseMatrix, Eigen::Lower, Eigen::AMDOrdering<int>> llt(
-        form.sparse_hessian());
-    if (llt.info() == Eigen::Success) {
-      Eigen::VectorXd dL = llt.matrixL().nestedExpression().diagonal();
-      const double ratio = dL.minCoeff() / dL.maxCoeff();
-      const double cond_lower = 1.0 / (ratio * ratio);  // a lower bound of cond(H)
-      if (ratio * ratio > rtol) {
-        x = x0 - llt.solve(g0);
-        x -= llt.solve(form.gradient(x));
+    detail::SparseCholesky chol(detail::SparseCholesky::Kind::llt);
+    chol.analyze(form.sparse_hessian());
+    const bool ok = chol.factor(form.sparse_hessian()) == detail::SparseCholesky::Result::ok;
+    res.solver = chol.description();
+    res.setup_seconds = seconds_since(t);
+    t = Clock::now();
+    if (ok) {
+      const double rc = chol.rcond_estimate();  // (min/max diagonal of L)²: 1/rc <= cond(H)
+      if (rc > rtol) {
+        Eigen::VectorXd step = g0;
+        chol.solve(step);
+        x = x0 - step;
+        Eigen::VectorXd r = form.gradient(x);  // one step of iterative refinement
+        chol.solve(r);
+        x -= r;
         solved = true;
-        const std::string w = detail::conditioning_warning(cond_lower);
+        const std::string w = detail::conditioning_warning(1.0 / rc);
         if (!w.empty()) res.warnings.push_back(w + " (lower bound from the Cholesky pivots)");
       }
     }
+    res.solve_seconds = seconds_since(t);
   }
   res.iterations = 1;
   if (solved) {
     res.x = x;
     res.status = Status::converged;
   } else {
+    // not positive definite (or too ill-conditioned for the factorization): the analysis
+    // decides, or says what it cannot decide
     res.x = x0;
-    if (form.is_sparse() && !dense_analysis_affordable(form)) {
-      // large sparse: inertia from LDLᵀ
-      AnalyzeOptions ao;
-      ao.rank_tol = run.opts.rank_tol;
-      apply_analysis(run, analyze(form, ao), true);
-      if (res.analysis->bounded_below || res.analysis->stationary != Stationary::none) {
-        // sparse singular semidefinite: undecided
-      }
-      if (res.status == Status::converged && !res.analysis->point) {
-        res.status = Status::no_minimum;
-        res.reason = "A is singular and its sparse analysis cannot decide whether a minimum exists";
-      }
-    } else {
-      AnalyzeOptions ao;
-      ao.rank_tol = run.opts.rank_tol;
-      apply_analysis(run, analyze(form, ao), true);
-    }
+    AnalyzeOptions ao;
+    ao.rank_tol = run.opts.rank_tol;
+    t = Clock::now();
+    apply_analysis(run, analyze(form, ao), true);
+    res.solve_seconds += seconds_since(t);
+    res.solver += "; then " + res.analysis->method;
   }
   if (newton) {
     Eigen::VectorXd g = form.gradient(res.x);
@@ -266,7 +291,10 @@ void run_cg_generic(Run& run, Precond pc) {
   MinimizeResult& res = run.res;
   const Eigen::Index n = form.size();
   Eigen::VectorXd inv_diag;
-  std::optional<Eigen::IncompleteCholesky<double, Eigen::Lower, Eigen::AMDOrdering<int>>> ic;
+  // IC(0) in the natural ordering: on grid problems a fill-reducing ordering (AMD) ruins the
+  // quality of a zero-fill factor (measured: AMD removed almost no iterations on the 2-D
+  // Laplacian; the natural ordering removes about two thirds of them).
+  std::optional<Eigen::IncompleteCholesky<double, Eigen::Lower, Eigen::NaturalOrdering<int>>> ic;
   if (pc == Precond::jacobi) {
     inv_diag = form.hessian_diagonal();
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -284,11 +312,14 @@ void run_cg_generic(Run& run, Precond pc) {
       inv_diag[i] = 1.0 / inv_diag[i];
     }
   } else if (pc == Precond::ichol) {
+    const auto t = Clock::now();
     ic.emplace();
+    res.solver = "Eigen IncompleteCholesky IC(0), natural ordering";
     if (form.is_sparse())
       ic->compute(form.sparse_hessian());
     else
       ic->compute(SparseMatrix(form.dense_hessian().sparseView()));
+    res.setup_seconds = seconds_since(t);
     if (ic->info() != Eigen::Success) {
       res.warnings.push_back("the incomplete Cholesky factorization failed; using Jacobi instead");
       ic.reset();
@@ -566,25 +597,29 @@ MinimizeResult minimize(const QuadForm& form, const MinimizeOptions& opts, const
   if (!res.x.allFinite()) res.x = opts.x0 ? *opts.x0 : Eigen::VectorXd::Zero(n);
   const bool iterative = opts.method != Method::direct && opts.method != Method::newton;
   if (iterative) {
+    res.solve_seconds = seconds_since(t0) - res.setup_seconds;
     // A converged iteration may sit on a saddle point (the Krylov space never saw the negative
-    // curvature), a failed one needs explaining: check definiteness when it is affordable.
+    // curvature), a failed one needs explaining: check definiteness when it is affordable
+    // (a dense Cholesky up to kDenseCheckMaxN, the dense analysis for sparse input up to
+    // dense_analysis_max_n; a sparse factorization of a large form would cost more than the
+    // iterations, and `quad analyze` does it on request).
+    const bool affordable = form.is_sparse() ? n <= dense_analysis_max_n : n <= kDenseCheckMaxN;
     bool analyse = res.status != Status::converged;
-    if (!analyse) {
-      if (!form.is_sparse() && n <= 5000) {
+    if (!analyse && affordable) {
+      if (!form.is_sparse()) {
         detail::DenseCholesky chol;
         analyse = !chol.factor(form.dense_hessian());
-      } else if (form.is_sparse() && n <= 2000) {
-        Eigen::SimplicialLLT<SparseMatrix, Eigen::Lower, Eigen::AMDOrdering<int>> llt(
-            form.sparse_hessian());
-        analyse = llt.info() != Eigen::Success;
+      } else {
+        detail::SparseCholesky chol(detail::SparseCholesky::Kind::llt);
+        analyse = chol.factor(form.sparse_hessian()) != detail::SparseCholesky::Result::ok;
       }
     }
-    if (analyse && (!form.is_sparse() || n <= 2000)) {
+    if (analyse && affordable) {
       AnalyzeOptions ao;
       ao.rank_tol = opts.rank_tol;
       ao.want_point = false;
       Analysis a = analyze(form, ao);
-      if (!a.bounded_below) {
+      if (a.bounded_below == Answer::no) {
         std::string own = res.reason;
         if (res.status == Status::converged)
           own = "the iteration converged to a stationary point that is not a minimum";
@@ -597,7 +632,9 @@ MinimizeResult minimize(const QuadForm& form, const MinimizeOptions& opts, const
   Eigen::VectorXd g = form.gradient(res.x);
   res.relative_residual = g.norm() / run.ref;
   res.f = form.value(res.x);
-  res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  res.seconds = seconds_since(t0);
+  struct rusage usage {};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) res.peak_memory_bytes = usage.ru_maxrss * 1024L;
   return res;
 }
 

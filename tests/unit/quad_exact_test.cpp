@@ -70,7 +70,7 @@ TEST_CASE("positive_definite_forms_have_the_exact_unique_minimum", "[quad]") {
       CHECK(a.rank == n);
       check_eigenvalues(a, d);
       REQUIRE(a.stationary == Stationary::unique_minimum);
-      CHECK(a.bounded_below);
+      CHECK(a.bounded_below == numkit::quad::Answer::yes);
       CHECK(rel_error(*a.point, x) < 1e-14);
       CHECK(rel_error(*a.value, f_exact(k, x)) < 1e-14);
       numkit::quad::MinimizeOptions mo;
@@ -92,8 +92,8 @@ TEST_CASE("negative_definite_forms_have_the_exact_unique_maximum_and_no_minimum"
       CHECK(a.cls == FormClass::negative_definite);
       check_eigenvalues(a, d);
       REQUIRE(a.stationary == Stationary::unique_maximum);
-      CHECK(!a.bounded_below);
-      CHECK(a.bounded_above);
+      CHECK(a.bounded_below == numkit::quad::Answer::no);
+      CHECK(a.bounded_above == numkit::quad::Answer::yes);
       CHECK(rel_error(*a.point, x) < 1e-14);
       CHECK(rel_error(*a.value, f_exact(k, x)) < 1e-14);
       REQUIRE(a.descent_direction);
@@ -120,8 +120,8 @@ TEST_CASE("indefinite_nonsingular_forms_have_the_exact_saddle_point", "[quad]") 
       CHECK(a.negative == n / 2);
       check_eigenvalues(a, d);
       REQUIRE(a.stationary == Stationary::saddle);
-      CHECK(!a.bounded_below);
-      CHECK(!a.bounded_above);
+      CHECK(a.bounded_below == numkit::quad::Answer::no);
+      CHECK(a.bounded_above == numkit::quad::Answer::no);
       CHECK(rel_error(*a.point, x) < 1e-14);
       CHECK(rel_error(*a.value, f_exact(k, x)) < 1e-14);
       QVec dq = to_rational(*a.descent_direction);
@@ -158,7 +158,7 @@ TEST_CASE("semidefinite_forms_with_b_in_the_range_have_an_affine_set_of_minimize
       check_eigenvalues(a, d);
       REQUIRE(a.stationary == Stationary::affine_minimum);
       CHECK(a.set_dimension == n - rank);
-      CHECK(a.bounded_below);
+      CHECK(a.bounded_below == numkit::quad::Answer::yes);
       CHECK(rel_error(*a.point, x) < 1e-13);
       CHECK(rel_error(*a.value, f_exact(k, x)) < 1e-13);
       auto r = numkit::quad::minimize(k.form(), {});
@@ -184,7 +184,7 @@ TEST_CASE("semidefinite_forms_with_b_outside_the_range_are_unbounded_along_the_n
       Analysis a = numkit::quad::analyze(k.form());
       CHECK(a.cls == FormClass::positive_semidefinite);
       CHECK(a.stationary == Stationary::none);
-      CHECK(!a.bounded_below);
+      CHECK(a.bounded_below == numkit::quad::Answer::no);
       REQUIRE(a.descent_direction);
       CHECK((*a.descent_direction - expected).norm() < 1e-13);
       auto m = numkit::quad::minimize(k.form(), {});
