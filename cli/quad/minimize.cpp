@@ -8,6 +8,7 @@
 #include "numkit/core/reader.hpp"
 #include "numkit/petsc/distributed.hpp"
 #include "numkit/petsc/engine.hpp"
+#include "numkit/quad/mixed_precision.hpp"
 
 #include "quad/quad.hpp"
 
@@ -319,6 +320,45 @@ plot::Figure minimize_figure(const QuadForm& form, const std::vector<quad::Minim
   }
   return fig;
 }
+// --factor-format: the direct solve from a low-precision factor refined in fp64
+// (quad/mixed_precision.hpp); the result gains a "factorization" section.
+int run_mixed_direct(const MinimizeOptions& o, const QuadForm& form,
+                     const std::vector<quad::Method>& methods) {
+  if (methods.size() != 1 || methods[0] != quad::Method::direct)
+    throw UsageError("--factor-format: only with --method direct");
+  if (!o.x0.empty()) throw UsageError("--factor-format: --x0 has no use in a direct solve");
+  quad::MixedSolveOptions mso;
+  mso.format = quad::parse_factor_format(o.factor_format);
+  quad::MixedSolveResult mr;
+  quad::MinimizeResult r = quad::minimize_mixed(form, mso, mr);
+  if (r.status == quad::Status::not_positive_definite) {
+    quad::MinimizeOptions mo;  // the ordinary direct solve says why there is no minimum
+    mo.rank_tol = o.rank_tol;
+    r = quad::minimize(form, mo);
+  }
+  for (const auto& w : r.warnings) warn(w);
+  if (!o.x_out.empty()) quad::write_vector(r.x, o.x_out);
+  io::Report rep = minimize_report(form, {r}, o.out.digits, o.timing);
+  Json f = Json::object();
+  f["requested"] = quad::to_string(mr.requested);
+  f["format"] = quad::to_string(mr.used);
+  f["status"] = quad::to_string(mr.status);
+  if (!mr.reason.empty()) f["reason"] = mr.reason;
+  f["refinement_steps"] = mr.refinement_steps;
+  if (mr.gmres_iterations > 0) f["gmres_iterations"] = mr.gmres_iterations;
+  f["refinement_converged"] = mr.refinement_converged;
+  if (mr.condition_estimate > 0) f["condition_estimate"] = mr.condition_estimate;
+  f["backward_error"] = mr.backward_error;
+  f["relative_residual"] = mr.relative_residual;
+  if (o.timing) {
+    f["factor_seconds"] = mr.factor_seconds;
+    f["refine_seconds"] = mr.refine_seconds;
+  }
+  rep.data["factorization"] = std::move(f);
+  emit(rep, o.out);
+  return succeeded(r) ? 0 : 1;
+}
+
 int run_minimize(const MinimizeOptions& o) {
   const auto methods = parse_methods(o.methods);
   auto precond = parse_precond(o.precond);
@@ -374,6 +414,7 @@ int run_minimize(const MinimizeOptions& o) {
       sink->rows->row({sink->method, row.k, row.f, row.grad_norm, row.step});
     };
   }
+  if (!o.factor_format.empty()) return run_mixed_direct(o, form, methods);
   std::vector<quad::MinimizeResult> results;
   std::vector<std::string> warned;
   for (auto m : methods) {
@@ -445,6 +486,11 @@ void setup_minimize(CLI::App& quad_cmd) {
   cmd->add_flag("--timing", o->timing,
                 "report each method's wall time, split into setup (ordering, factorization, "
                 "preconditioner) and solve seconds, and the process's peak memory (getrusage)");
+  cmd->add_option("--factor-format", o->factor_format,
+                  "direct, dense A: factor in fp32, tf32, fp16 or bf16 (or auto: the fastest the "
+                  "condition estimate allows) and refine to fp64 accuracy; falls back to fp64, "
+                  "saying why, when cond(A) is too large for the format")
+      ->type_name("FORMAT");
   add_output_options(*cmd, o->out);
   add_plot_option(*cmd, o->out);
   cmd->footer(
@@ -452,13 +498,15 @@ void setup_minimize(CLI::App& quad_cmd) {
       "relative error about cond(A)·ε (a warning says so when cond(A) > 1e8); cg, pcg, sd, gd:\n"
       "until ‖∇f‖ <= tol·‖b‖, checked on the recomputed gradient, so the minimizer's error is\n"
       "at most about cond(A)·tol relative. Singular A: the least-norm minimizer (eigen-\n"
-      "decomposition, dense).\n\n"
+      "decomposition, dense). --factor-format: refined until the backward error is at fp64's\n"
+      "rounding level; fp32 up to cond 1e6, tf32/fp16 1e4, bf16 1e3 (docs/fp.md), else fp64.\n\n"
       "Examples:\n"
       "  numkit quad minimize -A \"[[3,2],[2,6]]\" -b \"[-2,8]\" --half\n"
       "  numkit quad minimize -A \"[[3,2],[2,6]]\" -b \"[-2,8]\" --half --method sd,cg\n"
       "  numkit quad minimize --expr \"x^2+x*y+y^2-3*x\" --method newton\n"
       "  numkit quad minimize -A \"[[4,1],[1,3]]\" -b \"[1,2]\" --method gd --lr 0.1 --json\n"
-      "  numkit quad minimize -A \"[[3,2],[2,6]]\" -b \"[-2,8]\" --half --method cg --trace -");
+      "  numkit quad minimize -A \"[[3,2],[2,6]]\" -b \"[-2,8]\" --half --method cg --trace -\n"
+      "  numkit quad minimize -A \"[[3,2],[2,6]]\" -b \"[-2,8]\" --half --factor-format fp16");
   bind_run<MinimizeOptions>(cmd, o, run_minimize);
 }
 

@@ -74,6 +74,7 @@ struct MinimizeOptions {
   std::string trace;
   std::string x_out;
   bool timing = false;
+  std::string factor_format;  // --factor-format: mixed-precision direct solve
   OutputOptions out;
 };
 void setup_minimize(CLI::App& quad_cmd);
