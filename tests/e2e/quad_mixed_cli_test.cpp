@@ -36,7 +36,11 @@ TEST_CASE("quad_factor_format_falls_back_to_fp64_when_cond_is_too_large", "[quad
   CHECK(bf["factorization"]["reason"].get<std::string>().find("bf16") != std::string::npos);
   auto fp32 = run_json({"quad", "minimize", "-A", A, "-b", "[1,2]", "--factor-format", "fp32"});
   CHECK(fp32["factorization"]["format"] == "fp32");
-  CHECK(fp32["minimizer"] == bf["minimizer"]);
+  // Both are fp64-accurate solutions of a system with cond ≈ 2·10⁵: they agree to the forward
+  // error bound of a few cond·2⁻⁵³, not bit for bit.
+  for (int i = 0; i < 2; ++i)
+    CHECK(fp32["minimizer"][i].get<double>() ==
+          Approx(bf["minimizer"][i].get<double>()).epsilon(1e-10));
 }
 
 TEST_CASE("quad_factor_format_refuses_bad_combinations", "[quad][e2e]") {
