@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "numkit/core/error.hpp"
+#include "numkit/core/input_file.hpp"
 #include "numkit/core/line_ranges.hpp"
 #include "numkit/core/memory.hpp"
-#include "numkit/core/input_file.hpp"
 #include "numkit/core/number.hpp"
 
 namespace numkit {
