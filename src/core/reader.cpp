@@ -59,6 +59,10 @@ class MappedFile {
   }
   // False if the file cannot be mapped (the caller then reads it).
   bool map(const std::string& path) {
+    // Only a regular file is opened here: opening a FIFO would take its writer's data (and a
+    // second open, to read it, would then wait for a writer that has gone).
+    struct stat path_st {};
+    if (::stat(path.c_str(), &path_st) != 0 || !S_ISREG(path_st.st_mode)) return false;
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
     struct stat st {};
@@ -1036,6 +1040,8 @@ bool read_mm_coordinate_fast(const MmHeader& h, const PartStream& stream,
 // place and handed on by swap.)
 bool read_mm_file_streamed(const std::string& path, const ReadOptions& options,
                            MatrixInput& result) {
+  struct stat path_st {};  // never open a FIFO here: the in-memory reader must get its data
+  if (::stat(path.c_str(), &path_st) != 0 || !S_ISREG(path_st.st_mode)) return false;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   struct Closer {

@@ -367,6 +367,9 @@ GnuplotRun run_gnuplot(const std::string& program, const std::string& script, do
     drain(err_fd, err_at, run.err, kMaxMessageBytes, false);
     if (run.too_big) break;
   }
+  // gnuplot closed its outputs (it is exiting) while part of the script was still unsent: it
+  // did not read the whole script, however the last poll happened to report it.
+  if (in_fd >= 0 && !run.timed_out && !run.too_big) run.script_refused = written < script.size();
   for (int fd : {in_fd, out_fd, err_fd})
     if (fd >= 0) ::close(fd);
   // Outputs closed: gnuplot is exiting. Wait for it, within the same deadline.
