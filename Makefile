@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 WERROR ?= OFF
 CMAKE_FLAGS ?=
 
-.PHONY: run test build setup asan bench bench-peers format clean
+.PHONY: run test build setup asan fuzz bench bench-peers format clean
 
 setup:
 	@scripts/setup.sh
@@ -25,6 +25,11 @@ asan: setup
 	@cmake --build build/asan -j $(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir build/asan --output-on-failure -j $(JOBS)
+
+# libFuzzer harnesses (clang-14, ASan+UBSan), FUZZ_SECONDS each from the committed corpus.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@WERROR=$(WERROR) scripts/fuzz.sh $(FUZZ_SECONDS)
 
 bench: build
 	@scripts/setup.sh --bench

@@ -7,6 +7,7 @@
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_HARNESS] [HARNESS...]   (default 30 s each, every harness)
 #   NUMKIT_FUZZ_JOBS: parallel build jobs (default nproc)
+#   NUMKIT_FUZZ_PARALLEL: harnesses run at once (default nproc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -25,21 +26,47 @@ mkdir -p "$build/findings" "$build/scratch"
 export NUMKIT_FUZZ_DIR="$build/scratch"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-failed=()
-for h in "${harnesses[@]}"; do
-  seeds=fuzz/corpus/$h
-  work=$build/corpus/$h  # grows across runs on this machine; the seeds stay as committed
+run_one() {  # harness: exit status 0 when no finding
+  local h=$1 seeds=fuzz/corpus/$1 work=$build/corpus/$1  # work grows on this machine; seeds stay
   mkdir -p "$work" "$seeds"
-  echo "== $h: ${seconds}s" >&2
   # -rss_limit_mb / -malloc_limit_mb: the memory an input may take; -timeout: per input (a hang).
-  if ! "$build/$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -malloc_limit_mb=1024 -max_len=4096 -print_final_stats=1 \
-      -artifact_prefix="$build/findings/$h-" "$work" "$seeds" 2>"$build/$h.log"; then
+  "$build/$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -malloc_limit_mb=1024 -max_len=4096 -print_final_stats=1 \
+    -artifact_prefix="$build/findings/$h-" "$work" "$seeds" >"$build/$h.log" 2>&1
+}
+# Two harnesses at a time by default (each is one process): the whole run takes about
+# ceil(harnesses / NUMKIT_FUZZ_PARALLEL) * SECONDS.
+parallel=${NUMKIT_FUZZ_PARALLEL:-$(nproc)}
+declare -A pid_of
+failed=()
+report() {
+  local h=$1 status=$2
+  if [[ $status -ne 0 ]]; then
     failed+=("$h")
+    echo "== $h: FINDING" >&2
     tail -n 40 "$build/$h.log" >&2
   else
-    grep -E "stat::number_of_executed_units|cov:" "$build/$h.log" | tail -n 2 >&2 || true
+    echo "== $h: ${seconds}s, $(grep -Eo 'stat::number_of_executed_units: [0-9]+' "$build/$h.log" |
+      grep -Eo '[0-9]+$' || echo '?') inputs, no finding" >&2
   fi
+}
+running=()
+for h in "${harnesses[@]}"; do
+  run_one "$h" &
+  pid_of[$h]=$!
+  running+=("$h")
+  if [[ ${#running[@]} -ge $parallel ]]; then
+    first=${running[0]}
+    running=("${running[@]:1}")
+    status=0
+    wait "${pid_of[$first]}" || status=$?
+    report "$first" "$status"
+  fi
+done
+for h in "${running[@]}"; do
+  status=0
+  wait "${pid_of[$h]}" || status=$?
+  report "$h" "$status"
 done
 if [[ ${#failed[@]} -gt 0 ]]; then
   echo "fuzz: findings in ${failed[*]} (inputs in $build/findings/)" >&2

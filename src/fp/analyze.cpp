@@ -399,7 +399,9 @@ void Analyzer::add(std::span<const float> values) {
 
 #if defined(__AVX512F__)
 #pragma GCC diagnostic push
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #pragma GCC diagnostic ignored "-Wuninitialized"
 template <class Round>
 void Analyzer::add_float_fast(const float* x, std::size_t n, Round round) {

@@ -260,7 +260,9 @@ float round_to(float x, const Format& f, Overflow mode) {
 // GCC 12 reports its own _mm512_undefined_* placeholders inside the conversion intrinsics as
 // uninitialized.
 #pragma GCC diagnostic push
+#if !defined(__clang__)  // clang has no -Wmaybe-uninitialized (and no such false positive)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #pragma GCC diagnostic ignored "-Wuninitialized"
 void round_array(std::span<const float> in, std::span<float> out, const Format& f, Overflow mode) {
   if (out.size() < in.size())

@@ -165,6 +165,7 @@ struct Source {
   void read_at(std::uint64_t off, std::size_t n, unsigned char* dst) const {
     if (off > size || n > size - off)
       throw InputError(name + ": read beyond the end of the file (byte " + u64s(off) + ")");
+    if (n == 0) return;  // (an empty buffer's data() may be null, which memcpy must not get)
     if (fd < 0) {
       std::memcpy(dst, mem.data() + off, n);
       return;
@@ -1003,6 +1004,7 @@ TensorFile TensorFile::open(const std::string& path, const TensorFileOptions& op
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
     throw InputError(path + ": not a regular file");
   im->src.size = static_cast<std::uint64_t>(st.st_size);
+  if (im->src.size == 0) throw InputError(path + ": empty file");  // (libzip: an empty archive)
   unsigned char magic[9] = {};
   const std::size_t m = static_cast<std::size_t>(std::min<std::uint64_t>(im->src.size, 9));
   im->src.read_at(0, m, magic);
@@ -1060,6 +1062,7 @@ TensorFile TensorFile::from_memory(std::span<const unsigned char> bytes, const s
   im->src.mem = bytes;
   im->src.size = bytes.size();
   im->src.name = name;
+  if (bytes.empty()) throw InputError(name + ": empty file");  // (libzip: an empty archive)
   im->kind = sniff(name, bytes.data(), bytes.size());
   if (im->kind == TensorFileKind::npz) {
     zip_error_t ze;

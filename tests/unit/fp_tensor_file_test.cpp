@@ -513,3 +513,13 @@ TEST_CASE("the_example_checkpoint_in_examples_is_the_one_the_library_writes", "[
   CHECK(g.tensors()[0].stored_dtype == "F8_E5M2");
   CHECK(g.tensors()[0].offset == img.size() - 2);
 }
+
+// Found by fuzz_tensor_file: an empty .npy asked for a zero-byte header read into an empty
+// buffer (memcpy to a null pointer). It must be an input error naming the file.
+TEST_CASE("an_empty_tensor_file_is_an_input_error", "[fp][tensor]") {
+  const Bytes empty;
+  for (const char* name : {"e.npy", "e.safetensors", "e.npz", "e.bin"}) {
+    INFO(name);
+    CHECK_THROWS_AS(TensorFile::from_memory(empty, name), numkit::InputError);
+  }
+}
