@@ -182,9 +182,15 @@ TEST_CASE("reader_long_lines_are_read_in_linear_time", "[reader]") {
   const int n = 200000;
   std::string csv, ws, json = "[";
   for (int i = 0; i < n; ++i) {
-    csv += (i ? "," : "") + std::to_string(i % 1000);
-    ws += (i ? " " : "") + std::to_string(i % 1000);
-    json += (i ? "," : "") + std::to_string(i % 1000);
+    if (i) {
+      csv += ',';
+      ws += ' ';
+      json += ',';
+    }
+    const std::string value = std::to_string(i % 1000);
+    csv += value;
+    ws += value;
+    json += value;
   }
   json += "]";
   d.write("row.csv", csv + "\n");
