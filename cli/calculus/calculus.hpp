@@ -40,8 +40,8 @@ void bind_calculus_run(CLI::App* cmd, std::shared_ptr<Opts> opts, int (*run)(con
       extras.erase(extras.begin());
     }
     if (!extras.empty())
-      throw UsageError("unexpected argument \"" + extras.front() + "\" (see --help)");
-    if (opts->input.expression.empty()) throw UsageError("EXPR is required (see --help)");
+      throw UsageError(cmd->get_name() + ": unexpected argument \"" + extras.front() + "\"");
+    if (opts->input.expression.empty()) throw UsageError(cmd->get_name() + ": missing EXPR");
     set_exit_code(run(*opts));
   });
 }
@@ -93,7 +93,7 @@ struct MinimizeOptions {
   std::string x0;
   std::string method = "lbfgs";
   double gtol = 1e-8;
-  int max_iter = 0;
+  std::optional<int> max_iter;
   double step = 1e-3;
   int memory = 8;
   std::string trace;

@@ -176,7 +176,8 @@ int run_minimize(const MinimizeOptions& o) {
     const expr::MinimizeResult& res = runs[0].result;
     r.data["method"] = std::string(expr::to_string(runs[0].method));
     r.data["status"] = std::string(expr::to_string(res.status));
-    r.data["minimizer"] = to_json(res.x);
+    // Only a converged run found a minimizer; otherwise the point is where the run stopped.
+    r.data[res.status == expr::Status::converged ? "minimizer" : "last_iterate"] = to_json(res.x);
     r.data["value"] = res.f;
     r.data["gradient_norm"] = res.grad_norm;
     r.data["iterations"] = res.iterations;

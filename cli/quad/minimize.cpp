@@ -152,7 +152,7 @@ int run_minimize_petsc(const MinimizeOptions& o, const std::vector<quad::Method>
   petsc::EngineOptions eo;
   eo.amg = amg;
   eo.tol = o.tol;
-  if (o.max_iter != -1) eo.max_iter = o.max_iter;
+  eo.max_iter = o.max_iter;
   if (!o.x0.empty()) eo.x0 = read_vector(o.x0, "--x0");
   eo.petsc_options = o.petsc.petsc_options;
   eo.gather_x = form.size() <= kMaxPrintedVector || !o.x_out.empty();
@@ -396,7 +396,7 @@ int run_minimize(const MinimizeOptions& o) {
   quad::MinimizeOptions mo;
   mo.precond = precond;
   mo.tol = o.tol;
-  if (o.max_iter != -1) mo.max_iter = o.max_iter;
+  mo.max_iter = o.max_iter;
   if (!o.lr.empty()) mo.lr = parse_double(o.lr, "--lr");
   mo.rank_tol = o.rank_tol;
   mo.threads = o.threads;

@@ -2,6 +2,7 @@
 // The `numkit quad` commands: each has an options struct, a setup function that binds its flags
 // (cli/quad/<command>.cpp) and a run function that can be called without argv.
 #include <Eigen/Core>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,7 +68,7 @@ struct MinimizeOptions {
   std::string precond;  // empty: jacobi, or amg for a large sparse A (kAmgByDefault)
   std::string x0;
   double tol = 1e-10;
-  long max_iter = -1;
+  std::optional<long> max_iter;
   std::string lr;
   double rank_tol = 0;
   int threads = 0;

@@ -54,9 +54,8 @@ Method parse_method(std::string_view text) {
 void MinimizeOptions::validate() const {
   if (!(gtol > 0) || !std::isfinite(gtol))
     throw InputError("--gtol: must be finite and > 0, got " + format_number(gtol));
-  if (max_iterations < 0)
-    throw InputError("--max-iter: must be >= 0 (0: the method's default), got " +
-                     std::to_string(max_iterations));
+  if (max_iterations && *max_iterations < 0)
+    throw InputError("--max-iter: must be >= 0, got " + std::to_string(*max_iterations));
   if (!(step > 0) || !std::isfinite(step))
     throw InputError("--step: must be finite and > 0, got " + format_number(step));
   if (memory < 1 || memory > 1000)
@@ -64,7 +63,7 @@ void MinimizeOptions::validate() const {
 }
 
 int MinimizeOptions::iteration_limit() const {
-  if (max_iterations > 0) return max_iterations;
+  if (max_iterations) return *max_iterations;
   switch (method) {
     case Method::lbfgs:
       return 1000;
@@ -528,7 +527,9 @@ MinimizeResult minimize(const Objective& f, const Eigen::VectorXd& x0,
   Monitor mon(f, options, trace);
   mon.start(x0);
   Stop stop{Status::converged, ""};
-  if (!(mon.converged() && options.method != Method::newton)) {
+  if (options.iteration_limit() == 0 && !mon.converged())
+    stop = Stop{Status::max_iterations, "iteration limit 0 reached"};
+  else if (!(mon.converged() && options.method != Method::newton)) {
     try {
       switch (options.method) {
         case Method::lbfgs:

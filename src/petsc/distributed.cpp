@@ -441,7 +441,7 @@ EngineReport DistributedForm::minimize(const EngineOptions& opts) const {
       res.reason.clear();
       break;
     case NUMKIT_PETSC_MAX_ITER:
-      res.status = quad::Status::max_iter;
+      res.status = quad::Status::max_iterations;
       break;
     case NUMKIT_PETSC_NOT_POSITIVE_DEFINITE:
       res.status = quad::Status::not_positive_definite;

@@ -61,8 +61,8 @@ std::string to_string(Status s) {
   switch (s) {
     case Status::converged:
       return "converged";
-    case Status::max_iter:
-      return "max_iter";
+    case Status::max_iterations:
+      return "max_iterations";
     case Status::no_minimum:
       return "no_minimum";
     case Status::not_positive_definite:
@@ -382,13 +382,13 @@ void run_cg_generic(Run& run, Precond pc) {
     }
     res.recursive_residual = r.norm() / run.ref;
     if (!conv) {
-      res.status = Status::max_iter;
+      res.status = Status::max_iterations;
       break;
     }
     // confirm with the true residual; replace the recursive one if it drifted
     Eigen::VectorXd tr = -form.gradient(x);
     if (tr.norm() <= tol_abs || restarts >= 5 || k >= run.max_iter) {
-      res.status = tr.norm() <= tol_abs ? Status::converged : Status::max_iter;
+      res.status = tr.norm() <= tol_abs ? Status::converged : Status::max_iterations;
       break;
     }
     r = tr;
@@ -449,7 +449,7 @@ void run_cg_sparse(Run& run, Precond pc) {
     if (form.gradient(x).dot(d) > 0) d = -d;
     res.direction = d;
   } else {
-    res.status = st.converged ? Status::converged : Status::max_iter;
+    res.status = st.converged ? Status::converged : Status::max_iterations;
   }
 }
 
@@ -464,7 +464,7 @@ void run_sd(Run& run) {
   const double tol_abs = run.opts.tol * run.ref;
   run.emit(0, x, run.f_from_residual(x, -g), g.norm(), 0);
   long k = 0;
-  res.status = Status::max_iter;
+  res.status = Status::max_iterations;
   while (true) {
     if (g.norm() <= tol_abs) {
       // confirm on the recomputed gradient
@@ -512,7 +512,7 @@ void run_gd(Run& run) {
   long best_k = 0;
   run.emit(0, x, run.f_from_residual(x, -g), g0, 0);
   long k = 0;
-  res.status = Status::max_iter;
+  res.status = Status::max_iterations;
   while (true) {
     const double gn = g.norm();
     if (gn <= tol_abs) {

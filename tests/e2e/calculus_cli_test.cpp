@@ -163,6 +163,28 @@ TEST_CASE("minimize_reports_non_convergence_with_exit_1", "[e2e][calculus]") {
   CHECK(run_json({"minimize", "x-y^2", "--x0", "0,1"}, 1)["status"] == "diverged");
 }
 
+TEST_CASE("minimize_max_iter_0_reports_the_start_and_negative_is_refused", "[e2e][calculus]") {
+  const Json j = run_json({"minimize", "x^2+y^2", "--x0", "1,2", "--max-iter", "0"}, 1);
+  CHECK(j["status"] == "max_iterations");
+  CHECK(j["iterations"] == 0);
+  CHECK(j["last_iterate"] == Json::array({1, 2}));  // not called a minimizer
+  CHECK(!j.contains("minimizer"));
+  CHECK(j["value"] == 5);
+  CHECK(run_json({"minimize", "x^2+y^2", "--x0", "0,0", "--max-iter", "0"})["status"] ==
+        "converged");
+  expect_input_error({"minimize", "x^2+y^2", "--x0", "1,2", "--max-iter", "-1"},
+                     "--max-iter: must be >= 0, got -1");
+}
+
+TEST_CASE("quad_minimize_max_iter_0_reports_the_start_and_negative_is_refused", "[e2e][calculus]") {
+  const Json j = run_json(
+      {"quad", "minimize", "-A", "4 1; 1 3", "-b", "1,2", "--method", "cg", "--max-iter", "0"}, 1);
+  CHECK(j["status"] == "max_iterations");
+  expect_input_error(
+      {"quad", "minimize", "-A", "4 1; 1 3", "-b", "1,2", "--method", "cg", "--max-iter", "-1"},
+      "--max-iter: must be >= 0, got -1");
+}
+
 TEST_CASE("minimize_trace_streams_csv_and_json_lines", "[e2e][calculus]") {
   const auto r =
       run_numkit({"minimize", "x^2+3*y^2", "--x0", "1,1", "--trace", "t.csv", "--method", "cg"});
@@ -239,7 +261,7 @@ TEST_CASE("bad_inputs_exit_2_with_a_message", "[e2e][calculus]") {
   expect_input_error({"minimize", "x^2", "--x0", "1", "--trace", "/nonexistent/t.csv"},
                      "--trace /nonexistent/t.csv");
   expect_input_error({"grad", "x^2", "--at", "1", "--dri", "3"}, "unexpected argument \"--dri\"");
-  expect_input_error({"grad", "--at", "1"}, "EXPR is required");
+  expect_input_error({"grad", "--at", "1"}, "grad: missing EXPR");
   const auto missing = run_numkit({"grad", "x^2"});
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("--at") != std::string::npos);

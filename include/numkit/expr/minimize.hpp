@@ -9,6 +9,7 @@
 // Stopping rule: ||grad f(x)||_2 <= gtol * max(1, ||x||_2).
 #include <Eigen/Core>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,11 +44,13 @@ Objective make_objective(const Expression& f);
 
 struct MinimizeOptions {
   Method method = Method::lbfgs;
-  double gtol = 1e-8;      // ||grad|| <= gtol * max(1, ||x||)
-  int max_iterations = 0;  // 0: the method's default (lbfgs 1000, newton 200, cg 5000, gd 100000)
-  double step = 1e-3;      // gd: the fixed step
-  int memory = 8;          // lbfgs: number of correction pairs
-  void validate() const;   // throws InputError naming the field
+  double gtol = 1e-8;  // ||grad|| <= gtol * max(1, ||x||)
+  // Unset: the method's default (lbfgs 1000, newton 200, cg 5000, gd 100000); 0: no iteration,
+  // the starting point is reported (converged or max_iterations).
+  std::optional<int> max_iterations;
+  double step = 1e-3;     // gd: the fixed step
+  int memory = 8;         // lbfgs: number of correction pairs
+  void validate() const;  // throws InputError naming the field
   int iteration_limit() const;
 };
 

@@ -158,7 +158,7 @@ std::string to_string(Precond);
 // has a minimum (MinimizeResult::analysis says what and why)
 enum class Status {
   converged,
-  max_iter,
+  max_iterations,
   no_minimum,
   not_positive_definite,
   diverged,
