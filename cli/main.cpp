@@ -12,6 +12,7 @@
 #include "common/command.hpp"
 #include "numkit/core/error.hpp"
 #include "numkit/core/output_file.hpp"
+#include "numkit/core/version.hpp"
 #include "numkit/plot/plot.hpp"
 
 namespace {
@@ -76,12 +77,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion&) {
-    std::cout << "numkit " << NUMKIT_VERSION << "\n";
+    std::cout << "numkit " << NUMKIT_VERSION << " (" << numkit::library_versions() << ")\n";
     return 0;
   } catch (const CLI::ParseError& e) {
     std::cout.flush();
-    std::cerr << "numkit: " << e.what() << "\n";
-    if (argc <= 1) std::cerr << "run 'numkit --help' for the commands\n";
+    std::cerr << "numkit: " << numkit::cli::parse_error_message(app, e, argc, argv) << "\n";
     return 2;
   } catch (const numkit::InputError& e) {
     std::cout.flush();

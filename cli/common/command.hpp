@@ -20,6 +20,11 @@ bool register_command(std::string name, int order, std::function<void(CLI::App& 
 // Calls every registered setup in order (used by main).
 void setup_commands(CLI::App& root);
 
+// A parse error of the command line in numkit's words (cli/common/parse_error.cpp): the unknown
+// command or option and the nearest known one, or CLI11's message reworded.
+std::string parse_error_message(CLI::App& root, const CLI::ParseError& error, int argc,
+                                char** argv);
+
 struct OutputOptions {
   bool json = false;
   bool csv = false;

@@ -14,6 +14,12 @@ void setup_fp(CLI::App& root) {
                           "bf16, fp8 e5m2/e4m3): layouts, "
                           "rounding of values and data, summation, lost updates, loss scaling");
   fp_cmd->require_subcommand(1);
+  fp_cmd->footer(
+      "Examples:\n"
+      "  numkit fp info fp16\n"
+      "  numkit fp show 0.1 --format fp16\n"
+      "  numkit fp update --weight 1 --update 1e-4 --format fp16\n"
+      "  numkit fp sum --values 0.1 --repeat 10000 --format fp16");
   setup_info(*fp_cmd);
   setup_show(*fp_cmd);
   setup_analyze(*fp_cmd);

@@ -13,6 +13,12 @@ void setup_harmonic(CLI::App& root) {
       "harmonic numbers H(n) = 1 + 1/2 + ... + 1/n: exact fractions, values to 10^300, "
       "proven bounds, the inverse problem and floating-point stalls");
   h->require_subcommand(1);
+  h->footer(
+      "Examples:\n"
+      "  numkit harmonic value 10 --exact\n"
+      "  numkit harmonic bounds 1000\n"
+      "  numkit harmonic inverse 10\n"
+      "  numkit harmonic stall --format fp32");
   setup_value(*h);
   setup_bounds(*h);
   setup_inverse(*h);

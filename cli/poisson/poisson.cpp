@@ -15,6 +15,12 @@ void setup_poisson(CLI::App& root) {
       "the Poisson distribution P(N = k) = mu^k e^-mu / k!: probabilities, quantiles, waiting "
       "times, sampling, fitting and the exact test");
   p->require_subcommand(1);
+  p->footer(
+      "Examples:\n"
+      "  numkit poisson pmf 0..12 --mean 3\n"
+      "  numkit poisson cdf 2 --rate 3 --time 2\n"
+      "  numkit poisson quantile 0.99 --mean 3\n"
+      "  numkit poisson wait --rate 3 --events 5 --json");
   setup_value(*p, Fn::pmf, "P(N = k) for a mean mu (or rate L over time T: mu = L T)",
               "  numkit poisson pmf 0 --rate 3\n"
               "  numkit poisson pmf 0..12 --mean 3\n"

@@ -11,6 +11,12 @@ void setup_quad(CLI::App& root) {
   auto* q = root.add_subcommand(
       "quad", "quadratic forms f(x) = xᵀAx + bᵀx + c: analyze, minimize, generate test problems");
   q->require_subcommand(1);
+  q->footer(
+      "Examples:\n"
+      "  numkit quad analyze -A \"2 1; 1 3\" -b 1,-1\n"
+      "  numkit quad minimize -A \"4 1; 1 3\" -b 1,2 --method direct,cg\n"
+      "  numkit quad minimize --expr \"x^2 + 3*y^2 - x*y + x\" --json\n"
+      "  numkit quad generate laplace2d --n 100 -o A.mtx");
   setup_analyze(*q);
   setup_minimize(*q);
   setup_generate(*q);

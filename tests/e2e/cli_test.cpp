@@ -88,7 +88,10 @@ TEST_CASE("help_lists_commands_and_exit_codes", "[cli]") {
 TEST_CASE("version_prints_the_version_on_one_line", "[cli]") {
   auto r = run_numkit({"--version"});
   CHECK(r.exit_code == 0);
-  CHECK(std::regex_match(r.out, std::regex("numkit [0-9]+\\.[0-9]+\\.[0-9]+\n")));
+  // With the libraries that decide the numbers, as linked.
+  CHECK(std::regex_match(r.out, std::regex("numkit [0-9]+\\.[0-9]+\\.[0-9]+ \\(Eigen 3\\.[0-9.]+, "
+                                           "Boost 1\\.[0-9.]+, OpenBLAS [0-9.]+, CHOLMOD "
+                                           "[0-9.]+, MPFR [0-9.]+\\)\n")));
 }
 
 TEST_CASE("usage_errors_exit_2_with_one_line_on_stderr", "[cli]") {
@@ -100,6 +103,57 @@ TEST_CASE("usage_errors_exit_2_with_one_line_on_stderr", "[cli]") {
     CHECK(r.out.empty());
     CHECK(r.err.rfind("numkit: ", 0) == 0);
   }
+}
+
+TEST_CASE("a_misspelled_command_or_option_is_named_with_the_nearest_one", "[cli]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string err;
+  } cases[] = {
+      {{"poison", "cdf", "3", "--mean", "3"},
+       "numkit: unknown command \"poison\"; did you mean \"poisson\"?\n"},
+      {{"quad", "analyse", "-A", "1"},
+       "numkit: unknown command \"quad analyse\"; did you mean \"quad analyze\"?\n"},
+      {{"help", "poisson"},
+       "numkit: there is no \"help\" command; run \"numkit poisson --help\"\n"},
+      {{"poisson", "cdf", "3", "--mu", "3"},
+       "numkit: unknown option \"--mu\" for \"poisson cdf\"; did you mean \"--mean\"?\n"},
+      {{"quad", "minimize", "-A", "1", "--metod", "cg"},
+       "numkit: unknown option \"--metod\" for \"quad minimize\"; did you mean \"--method\"?\n"},
+      {{"poisson", "cdf", "3", "--mean"}, "numkit: --mean: expected a value (M)\n"},
+      {{"poisson", "cdf", "3", "--mean", "3", "--json", "--csv"},
+       "numkit: --json and --csv cannot be used together\n"},
+      {{"fp", "show", "1", "--digits", "30"}, "numkit: --digits: 30 is outside 1..17\n"},
+      {{}, "numkit: a command is required (numkit --help lists them)\n"},
+      {{"xyzzy"}, "numkit: unknown command \"xyzzy\"\n"},
+  };
+  for (const auto& c : cases) {
+    auto r = run_numkit(c.args);
+    std::string command = "numkit";
+    for (const auto& a : c.args) command += " " + a;
+    INFO(command);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == c.err);
+  }
+  // No CLI11 wording reaches the user.
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"poisson"}, {"poisson", "cdf"}, {"grad", "x^2"}, {"quad", "minimize", "-A"}}) {
+    auto r = run_numkit(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    for (const char* cli11 :
+         {"subcommand", "required M missing", "not expected", "Value ", "excludes", " is required"})
+      CHECK(r.err.find(cli11) == std::string::npos);
+  }
+}
+
+TEST_CASE("a_bare_group_lists_its_commands", "[cli]") {
+  auto r = run_numkit({"poisson"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.rfind("numkit: \"numkit poisson\" needs a command:\n", 0) == 0);
+  for (const char* command : {"\n  cdf ", "\n  pmf ", "\n  quantile ", "\n  sample "})
+    CHECK(r.err.find(command) != std::string::npos);
 }
 
 TEST_CASE("every_help_example_runs_and_succeeds", "[cli]") {
@@ -123,6 +177,11 @@ TEST_CASE("every_help_example_runs_and_succeeds", "[cli]") {
       CHECK(help.out.find("--json") != std::string::npos);
       CHECK(help.out.find("--csv") != std::string::npos);
       if (!examples.empty()) ++leaf_commands_with_examples;
+    } else if (!command.empty()) {
+      // A group's page ends with examples of that group (not the root's tour example).
+      CHECK_FALSE(examples.empty());
+      for (const auto& example : examples)
+        CHECK(example.rfind("numkit " + command[0] + " ", 0) == 0);
     }
     for (const auto& example : examples) {
       if (!seen.insert(example).second) continue;
