@@ -12,7 +12,7 @@ using numkit::test::run_json;
 
 namespace {
 
-long children_peak_rss_kib() {
+[[maybe_unused]] long children_peak_rss_kib() {
   rusage u{};
   getrusage(RUSAGE_CHILDREN, &u);
   return u.ru_maxrss;
@@ -29,5 +29,7 @@ TEST_CASE("fp_repeat_streams_the_values_in_bounded_memory", "[e2e][fp]") {
   const auto c =
       run_json({"fp", "scale", "--values", "1e-3,100", "--per-step", "2", "--repeat", "1000000"});
   CHECK(c.is_object());
+#if !defined(__SANITIZE_ADDRESS__)  // ASan's shadow memory and quarantine dwarf the values
   CHECK(children_peak_rss_kib() < 100 * 1024);
+#endif
 }
