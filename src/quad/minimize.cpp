@@ -208,6 +208,36 @@ double seconds_since(Clock::time_point t) {
 
 // ---- direct and Newton ------------------------------------------------------------------------
 
+// x0 - H⁻¹∇f(x0), then iterative refinement on the recomputed gradient for as long as it
+// helps. From a start point far from the minimizer the first step cancels most of x0 and leaves
+// an error of about ε·|x0| (b is lost in ∇f(x0) = A x0 + b); each further step removes another
+// factor of about ε, so one refinement step is not enough there.
+template <class Solve>
+Eigen::VectorXd refined_solution(const QuadForm& form, const Eigen::VectorXd& x0,
+                                 const Eigen::VectorXd& g0, Solve solve) {
+  Eigen::VectorXd x = g0;
+  solve(x);
+  x = x0 - x;
+  Eigen::VectorXd r = form.gradient(x);  // one step of iterative refinement, always
+  solve(r);
+  x -= r;
+  // Further steps only while each at least halves the gradient (a start far away); at the
+  // rounding level a step changes nothing worth its cost.
+  r = form.gradient(x);
+  double rnorm = r.stableNorm();
+  for (int k = 0; k < 40 && rnorm > 0; ++k) {
+    solve(r);
+    Eigen::VectorXd next = x - r;
+    Eigen::VectorXd next_r = form.gradient(next);
+    const double next_norm = next_r.stableNorm();
+    if (!(next_norm < 0.5 * rnorm)) break;
+    x = std::move(next);
+    r = std::move(next_r);
+    rnorm = next_norm;
+  }
+  return x;
+}
+
 void run_direct(Run& run, bool newton) {
   const QuadForm& form = run.form;
   MinimizeResult& res = run.res;
@@ -228,12 +258,7 @@ void run_direct(Run& run, bool newton) {
     res.setup_seconds = seconds_since(t);
     t = Clock::now();
     if (ok && chol.rcond() > rtol) {
-      Eigen::VectorXd step = g0;
-      chol.solve(step);
-      x = x0 - step;
-      Eigen::VectorXd r = form.gradient(x);  // one step of iterative refinement
-      chol.solve(r);
-      x -= r;
+      x = refined_solution(form, x0, g0, [&](Eigen::VectorXd& v) { chol.solve(v); });
       solved = true;
       const std::string w = detail::conditioning_warning(1.0 / chol.rcond());
       if (!w.empty()) res.warnings.push_back(w);
@@ -249,12 +274,7 @@ void run_direct(Run& run, bool newton) {
     if (ok) {
       const double rc = chol.rcond_estimate();  // (min/max diagonal of L)²: 1/rc <= cond(H)
       if (rc > rtol) {
-        Eigen::VectorXd step = g0;
-        chol.solve(step);
-        x = x0 - step;
-        Eigen::VectorXd r = form.gradient(x);  // one step of iterative refinement
-        chol.solve(r);
-        x -= r;
+        x = refined_solution(form, x0, g0, [&](Eigen::VectorXd& v) { chol.solve(v); });
         solved = true;
         const std::string w = detail::conditioning_warning(1.0 / rc);
         if (!w.empty()) res.warnings.push_back(w + " (lower bound from the Cholesky pivots)");
@@ -343,9 +363,20 @@ void run_cg_generic(Run& run, Precond pc) {
     Eigen::VectorXd p = z;
     double rz = r.dot(z);
     bool conv = false;
+    // From a start far from the minimizer (a residual beyond 1e6 times the reference) the
+    // recursive residual cannot fall below ε times its start: once it has fallen by 1e-8, the
+    // true residual replaces it and CG starts again from there (residual replacement), for as
+    // long as that halves it. Ordinary starts never meet this.
+    const double r_start = r.norm();
+    const bool far_start = r_start > 1e6 * run.ref;
+    bool replace = false;
     while (true) {
       if (r.norm() <= tol_abs) {
         conv = true;
+        break;
+      }
+      if (far_start && r.norm() <= 1e-8 * r_start) {
+        replace = true;
         break;
       }
       if (k >= run.max_iter) break;
@@ -381,6 +412,14 @@ void run_cg_generic(Run& run, Precond pc) {
       p = z + beta * p;
     }
     res.recursive_residual = r.norm() / run.ref;
+    if (replace) {
+      Eigen::VectorXd tr = -form.gradient(x);
+      if (tr.norm() < 0.5 * r_start) {
+        r = tr;
+        continue;
+      }
+      conv = true;  // no gain from replacing: confirm below as for a converged run
+    }
     if (!conv) {
       res.status = Status::max_iterations;
       break;
@@ -550,10 +589,14 @@ MinimizeResult minimize(const QuadForm& form, const MinimizeOptions& opts, const
   const Eigen::Index n = form.size();
   opts.validate(n);
   // every method starts from the gradient A x0 + b: it must be representable
+  // and so must f(x0): the iterations form curvatures pᵀAp of the size of x0ᵀAx0
   if (opts.x0 && !form.gradient(*opts.x0).allFinite())
     throw InputError(
         "--x0: the gradient A x0 + b overflows at the start point (beyond 1.8e308); start nearer "
         "the minimum");
+  if (opts.x0 && !std::isfinite(form.value(*opts.x0)))
+    throw InputError(
+        "--x0: f(x0) overflows at the start point (beyond 1.8e308); start nearer the minimum");
   const auto t0 = Clock::now();
   MinimizeResult res;
   res.method = opts.method;

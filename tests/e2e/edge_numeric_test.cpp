@@ -94,19 +94,27 @@ TEST_CASE("quad_minimize_from_a_start_point_whose_gradient_overflows_says_so", "
                         "--method", method, "--x0", "1e308,1e308"},
                        "overflows at the start point");
   }
-  // a large but representable start: the minimum (2, -2), or a status naming the overflow,
-  // never a claim about definiteness
-  const auto r = run_numkit({"quad", "minimize", "-A", "[[3,2],[2,6]]", "-b", "[-2,8]", "--half",
-                             "--method", "cg", "--x0", "1e300,1e300", "--json"});
-  INFO(r.out << r.err);
-  const auto j = nlohmann::json::parse(r.out);
-  if (r.exit_code == 0) {
-    CHECK(j["x"][0].get<double>() == Approx(2));
-  } else {
-    CHECK(r.exit_code == 1);
-    CHECK(j["status"] == "diverged");
-    CHECK(j["reason"].get<std::string>().find("overflow") != std::string::npos);
-  }
+  // f(x0) overflowing is refused the same way: the curvatures pᵀAp would overflow
+  expect_input_error({"quad", "minimize", "-A", "[[3,2],[2,6]]", "-b", "[-2,8]", "--half",
+                      "--method", "cg", "--x0", "1e300,1e300"},
+                     "f(x0) overflows at the start point");
+}
+
+TEST_CASE("quad_minimize_from_a_far_start_point_finds_the_minimizer", "[e2e][edge]") {
+  // From 1e150 the first step loses b entirely (A x0 + b rounds to A x0): a direct or Newton
+  // solve must keep refining, and the iterations must not overflow; the answer is (2, -2).
+  for (const char* method : {"direct", "newton", "cg", "pcg", "sd"})
+    for (const char* x0 : {"1e150,-1e150", "1e100,1e100", "-3e20,7e19"}) {
+      INFO(method << " from " << x0);
+      const auto r = run_numkit({"quad", "minimize", "-A", "[[3,2],[2,6]]", "-b", "[-2,8]",
+                                 "--half", "--method", method, "--x0", x0, "--json"});
+      INFO(r.out << r.err);
+      REQUIRE(r.exit_code == 0);
+      const auto j = nlohmann::json::parse(r.out);
+      CHECK(j["status"] == "converged");
+      CHECK(std::abs(j["minimizer"][0].get<double>() - 2) < 1e-8);
+      CHECK(std::abs(j["minimizer"][1].get<double>() + 2) < 1e-8);
+    }
 }
 
 // ---- class 3: Poisson means beyond 2^53 -------------------------------------------------------
