@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <vector>
 
 #include "numkit/quad/quadratic.hpp"
@@ -70,8 +71,15 @@ CgStats sparse_cg(const SparseMatrix& H, const Eigen::VectorXd& rhs, Eigen::Vect
     return s;
   };
 
+  // Residual replacement for a start far from the solution (a residual beyond 1e6 ‖rhs‖): the
+  // recursive residual cannot fall below ε times its start, so once it has fallen by 1e-8 the
+  // cycle ends and the next one starts from the true residual, for as long as that halves it.
+  // Ordinary starts never meet this.
+  const double rhs_norm = rhs.norm();
+  double last_start = std::numeric_limits<double>::infinity();
   for (;;) {
-    bool converged = false, indefinite = false, overflowed = false;
+    bool converged = false, indefinite = false, overflowed = false, replaced = false;
+    double cycle_start = 0;
     long k_done = k_total;
     double rr_out = 0;
 #pragma omp parallel num_threads(threads)
@@ -98,10 +106,16 @@ CgStats sparse_cg(const SparseMatrix& H, const Eigen::VectorXd& rhs, Eigen::Vect
       double rr = sum2(part0, 0);
       double rz = pre ? sum2(part0, 1) : rr;
       long k = k_total;
-      bool conv = false, indef = false, ovf = !std::isfinite(rr);
+      bool conv = false, indef = false, ovf = !std::isfinite(rr), repl = false;
+      const double r_start = std::sqrt(rr);
+      const bool far = rhs_norm > 0 && r_start > 1e6 * rhs_norm && r_start < 0.5 * last_start;
       for (; !ovf;) {
         if (std::sqrt(rr) <= o.tol_abs) {
           conv = true;
+          break;
+        }
+        if (far && std::sqrt(rr) <= 1e-8 * r_start) {
+          repl = true;
           break;
         }
         if (k >= o.max_iter) break;
@@ -182,6 +196,8 @@ CgStats sparse_cg(const SparseMatrix& H, const Eigen::VectorXd& rhs, Eigen::Vect
         converged = conv;
         indefinite = indef;
         overflowed = ovf;
+        replaced = repl;
+        cycle_start = r_start;
         k_done = k;
         rr_out = rr;
       }
@@ -190,6 +206,10 @@ CgStats sparse_cg(const SparseMatrix& H, const Eigen::VectorXd& rhs, Eigen::Vect
     k_total = k_done;
     st.iterations = k_total;
     st.recursive_residual = std::sqrt(rr_out);
+    if (replaced) {
+      last_start = cycle_start;
+      continue;  // the next cycle starts from the true residual
+    }
     if (overflowed) {
       st.overflow = true;
       return st;

@@ -115,6 +115,21 @@ TEST_CASE("quad_minimize_from_a_far_start_point_finds_the_minimizer", "[e2e][edg
       CHECK(std::abs(j["minimizer"][0].get<double>() - 2) < 1e-8);
       CHECK(std::abs(j["minimizer"][1].get<double>() + 2) < 1e-8);
     }
+  // The same form as a sparse Matrix Market file: the sparse CG kernel.
+  const auto mtx = numkit::test::write_file(
+      numkit::test::fresh_dir(), "A.mtx",
+      "%%MatrixMarket matrix coordinate real symmetric\n2 2 3\n1 1 3\n2 1 2\n2 2 6\n");
+  for (const char* method : {"cg", "pcg"})
+    for (const char* x0 : {"1e150,-1e150", "1e100,1e100"}) {
+      INFO("sparse " << method << " from " << x0);
+      const auto r = run_numkit({"quad", "minimize", "-A", mtx.string(), "-b", "[-2,8]", "--half",
+                                 "--method", method, "--x0", x0, "--json"});
+      INFO(r.out << r.err);
+      REQUIRE(r.exit_code == 0);
+      const auto j = nlohmann::json::parse(r.out);
+      CHECK(std::abs(j["minimizer"][0].get<double>() - 2) < 1e-8);
+      CHECK(std::abs(j["minimizer"][1].get<double>() + 2) < 1e-8);
+    }
 }
 
 // ---- class 3: Poisson means beyond 2^53 -------------------------------------------------------
