@@ -1,11 +1,14 @@
 #include "common/command.hpp"
 
+#include "numkit/core/number.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <random>
 #include <vector>
 
 namespace numkit::cli {
@@ -198,6 +201,27 @@ int run_tour_sections(TourContext& tour) {
   int worst = 0;
   for (auto& s : list) worst = std::max(worst, s.run(tour));
   return std::max(worst, tour.finish());
+}
+
+long long parse_sample_count(const std::string& n) {
+  NumberOptions no;
+  no.allow_nonfinite = true;
+  const double nd = parse_double(n, "N", no);
+  if (!(nd >= 0) || nd != std::floor(nd) || nd > 1e15)
+    throw InputError("N: must be an integer in [0, 1e15], got " + format_number(nd));
+  return static_cast<long long>(nd);
+}
+
+std::uint64_t resolve_seed(const std::string& seed) {
+  if (seed.empty()) {
+    std::random_device rd;
+    const std::uint64_t s = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+    std::cerr << "numkit: seed " << s << " (pass --seed to repeat this stream)\n";
+    return s;
+  }
+  const long long s = parse_integer(seed, "--seed");
+  if (s < 0) throw InputError("--seed: must be >= 0, got " + seed);
+  return static_cast<std::uint64_t>(s);
 }
 
 }  // namespace numkit::cli

@@ -4,6 +4,7 @@
 //   static const bool registered = numkit::cli::register_command("poisson", 60, setup_poisson);
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -50,6 +51,11 @@ template <class Opts>
 void bind_run(CLI::App* cmd, std::shared_ptr<Opts> opts, std::function<int(const Opts&)> run) {
   cmd->callback([opts, run] { set_exit_code(run(*opts)); });
 }
+
+// The sample commands' N (an integer in [0, 1e15]) and --seed (empty: a random seed, announced
+// on stderr so that the stream can be repeated).
+long long parse_sample_count(const std::string& n);
+std::uint64_t resolve_seed(const std::string& seed);
 
 // "numkit: warning: ..." on stderr.
 void warn(std::string_view message);

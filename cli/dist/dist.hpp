@@ -25,8 +25,8 @@ struct FamilyParams {
 // "binomial:30,0.1", "negbin:3,5" (mu, size), "normal:3,1.732", or named "negbin:size=5,prob=0.6".
 Distribution parse_spec(const std::string& spec);
 
-std::string family_name(Family f);
-bool family_discrete(Family f);
+using numkit::dist::family_discrete;  // the library's
+using numkit::dist::family_name;
 // One line naming the parameters and the convention (R's names; SciPy's in brackets).
 std::string family_convention(Family f);
 // The law's parameters as report keys.

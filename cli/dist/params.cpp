@@ -40,30 +40,6 @@ bool looks_like_number(const std::string& s) {
 
 }  // namespace
 
-std::string family_name(Family f) {
-  switch (f) {
-    case Family::poisson:
-      return "poisson";
-    case Family::binomial:
-      return "binomial";
-    case Family::negbin:
-      return "negbin";
-    case Family::geometric:
-      return "geometric";
-    case Family::gamma:
-      return "gamma";
-    case Family::exponential:
-      return "exponential";
-    case Family::normal:
-      return "normal";
-  }
-  return "";
-}
-
-bool family_discrete(Family f) {
-  return f <= Family::geometric;
-}
-
 std::string family_convention(Family f) {
   switch (f) {
     case Family::poisson:

@@ -50,25 +50,13 @@ class IntWriter {
 
 int run_sample(const SampleOptions& o) {
   const double m = resolve_count_means(o.mean)[0];
-  NumberOptions no;
-  no.allow_nonfinite = true;
-  const double nd = parse_double(o.n, "N", no);
-  if (!(nd >= 0) || nd != std::floor(nd) || nd > 1e15)
-    throw InputError("N: must be an integer in [0, 1e15], got " + fmt(nd));
   pn::SampleOptions so;
   so.mean = m;
-  so.n = static_cast<long long>(nd);
+  so.n = parse_sample_count(o.n);
   so.threads = o.threads;
-  if (o.seed.empty()) {
-    std::random_device rd;
-    so.seed = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
-    std::cerr << "numkit: seed " << so.seed << " (pass --seed to repeat this stream)\n";
-  } else {
-    const long long s = parse_integer(o.seed, "--seed");
-    if (s < 0) throw InputError("--seed: must be >= 0, got " + o.seed);
-    so.seed = static_cast<std::uint64_t>(s);
-  }
+  so.seed = resolve_seed(o.seed);
   so.validate();
+  const double nd = static_cast<double>(so.n);
   // Histogram for --plot.
   const bool want_plot = !o.out.plot.empty();
   double hlo = 0, hhi = 0;

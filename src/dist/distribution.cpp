@@ -279,8 +279,8 @@ Distribution Distribution::normal(double mean, double sd) {
   return d;
 }
 
-std::string Distribution::name() const {
-  switch (family_) {
+std::string family_name(Family f) {
+  switch (f) {
     case Family::poisson:
       return "poisson";
     case Family::binomial:

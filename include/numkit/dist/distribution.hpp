@@ -31,6 +31,13 @@ namespace numkit::dist {
 
 enum class Family { poisson, binomial, negbin, geometric, gamma, exponential, normal };
 
+// The family's name as typed on the command line: poisson, binomial, negbin, ...
+std::string family_name(Family f);
+// Poisson, binomial, negative binomial and geometric are discrete.
+constexpr bool family_discrete(Family f) {
+  return f <= Family::geometric;
+}
+
 inline constexpr double kMaxK = 9007199254740992.0;  // 2^53
 
 // Both tails at x, in long double: lower = P(X <= x), upper = P(X > x), and their logs.
@@ -64,11 +71,10 @@ class Distribution {
   static Distribution normal(double mean, double sd);
 
   Family family() const { return family_; }
-  bool discrete() const { return family_ <= Family::geometric; }
+  bool discrete() const { return family_discrete(family_); }
   // "binomial(size=30, prob=0.1)", "negbin(size=5, mu=3)" ...
   std::string label() const;
-  // The family's name as typed on the command line: poisson, binomial, negbin, ...
-  std::string name() const;
+  std::string name() const { return family_name(family_); }
   // Parameters in the order and with the names of label().
   std::vector<std::pair<std::string, double>> parameters() const;
 
