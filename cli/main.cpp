@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(kFooter);
   app.get_formatter()->column_width(34);
-  numkit::cli::setup_commands(app);
+  numkit::cli::setup_commands(app, argc, argv);
 
   try {
     app.parse(argc, argv);
@@ -88,6 +88,10 @@ int main(int argc, char** argv) {
     std::cerr << "numkit: " << e.what() << "\n";
     return 2;
   } catch (const numkit::UsageError& e) {
+    std::cout.flush();
+    std::cerr << "numkit: " << e.what() << "\n";
+    return 2;
+  } catch (const numkit::EnvironmentError& e) {
     std::cout.flush();
     std::cerr << "numkit: " << e.what() << "\n";
     return 2;

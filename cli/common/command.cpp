@@ -43,10 +43,36 @@ bool register_command(std::string name, int order, std::function<void(CLI::App&)
   return true;
 }
 
-void setup_commands(CLI::App& root) {
+namespace {
+std::vector<std::string_view>& command_words() {
+  static std::vector<std::string_view> words;
+  return words;
+}
+}  // namespace
+
+std::string_view command_word(std::size_t index) {
+  const auto& words = command_words();
+  if (index >= words.size() || words[index].starts_with('-')) return {};
+  return words[index];
+}
+
+void setup_commands(CLI::App& root, int argc, char** argv) {
+  command_words().assign(argv, argv + argc);
   auto& list = commands();
   std::stable_sort(list.begin(), list.end(),
                    [](const Registration& a, const Registration& b) { return a.order < b.order; });
+  // A query names its command first: build that command's parser alone. Building all of them
+  // (hundreds of options) was most of a query's start-up. Anything else (help, --version, a
+  // misspelt command) gets every command, for the listing and the nearest-name suggestions.
+  if (argc > 1) {
+    const std::string_view first = argv[1];
+    for (auto& r : list) {
+      if (r.name == first) {
+        r.setup(root);
+        return;
+      }
+    }
+  }
   for (auto& r : list) r.setup(root);
 }
 

@@ -18,8 +18,13 @@
 namespace numkit::cli {
 
 bool register_command(std::string name, int order, std::function<void(CLI::App& root)> setup);
-// Calls every registered setup in order (used by main).
-void setup_commands(CLI::App& root);
+// Calls the setup of the command argv[1] names, or, if it names none, every registered setup in
+// order (used by main).
+void setup_commands(CLI::App& root, int argc, char** argv);
+// Word `index` of the command line (1: the command, 2: its subcommand), empty if there is none
+// or it is an option. A command with many subcommands builds only the one named here, when it
+// names one of them (see setup_commands).
+std::string_view command_word(std::size_t index);
 
 // A parse error of the command line in numkit's words (cli/common/parse_error.cpp): the unknown
 // command or option and the nearest known one, or CLI11's message reworded.

@@ -40,10 +40,17 @@ void setup_dist(CLI::App& root) {
       "  numkit dist binomial pmf 3 --size 30 --prob 0.1\n"
       "  numkit dist negbin cdf 0..5 --size 5 --mu 3\n"
       "  numkit dist compare poisson:3 binomial:30,0.1 negbin:3,5 normal:3,1.732");
-  for (Family f : {Family::poisson, Family::binomial, Family::negbin, Family::geometric,
-                   Family::gamma, Family::exponential, Family::normal})
-    setup_family(d, f);
-  setup_compare(*d);
+  // 90 subcommands: build those of the family the command line names, if it names one.
+  const std::initializer_list<Family> families = {
+      Family::poisson, Family::binomial,    Family::negbin, Family::geometric,
+      Family::gamma,   Family::exponential, Family::normal};
+  const std::string_view named = command_word(2);
+  const bool names_one =
+      named == "compare" || std::any_of(families.begin(), families.end(),
+                                        [&](Family f) { return family_name(f) == named; });
+  for (Family f : families)
+    if (!names_one || family_name(f) == named) setup_family(d, f);
+  if (!names_one || named == "compare") setup_compare(*d);
 }
 
 const bool registered = register_command("dist", 65, setup_dist);

@@ -8,8 +8,9 @@
 #include <sstream>
 #include <string_view>
 
-extern "C" char* openblas_get_config(
-    void);  // OpenBLAS's cblas.h; declared here to avoid its macros
+// OpenBLAS's cblas.h, declared here to avoid its macros. Asking for it loads OpenBLAS, which
+// only --version and the quad commands do (src/core/blas_on_demand.cpp).
+extern "C" char* openblas_get_config(void);
 
 namespace numkit {
 

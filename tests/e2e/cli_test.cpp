@@ -94,6 +94,27 @@ TEST_CASE("version_prints_the_version_on_one_line", "[cli]") {
                                            "[0-9.]+, MPFR [0-9.]+\\)\n")));
 }
 
+TEST_CASE("a_query_that_needs_no_linear_algebra_loads_none_of_the_heavy_libraries", "[cli]") {
+  // Start-up is most of a query's time: OpenBLAS, LAPACKE, CHOLMOD and libzip (with libcrypto)
+  // are opened on first use only. The dynamic loader lists every library it opens.
+  for (const std::vector<std::string>& query :
+       {std::vector<std::string>{"poisson", "cdf", "3", "--mean", "2"},
+        std::vector<std::string>{"fp", "show", "65504", "--format", "fp16"},
+        std::vector<std::string>{"grad", "x^2+y^2", "--at", "1,2"}}) {
+    auto r = run_numkit(query, "", {"LD_DEBUG=files"});
+    INFO(query[0] << " " << query[1]);
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(r.err.find("file=libmpfr") != std::string::npos);  // LD_DEBUG took effect
+    for (const char* heavy : {"openblas", "lapack", "cholmod", "libzip", "libcrypto"})
+      CHECK(r.err.find(heavy) == std::string::npos);
+  }
+  // and a command that needs one opens it
+  auto quad = run_numkit({"quad", "analyze", "-A", "[[3,2],[2,6]]", "-b", "[-2,8]"}, "",
+                         {"LD_DEBUG=files"});
+  REQUIRE(quad.exit_code == 0);
+  CHECK(quad.err.find("openblas") != std::string::npos);
+}
+
 TEST_CASE("usage_errors_exit_2_with_one_line_on_stderr", "[cli]") {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {}, {"no-such-command"}, {"tour", "--no-such-flag"}, {"tour", "--digits", "0"}}) {

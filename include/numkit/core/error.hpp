@@ -18,6 +18,12 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The machine lacks something a command needs: a shared library that cannot be loaded, a
+// gnuplot that is missing or fails. Not the caller's data, but the caller can fix it. Exit code 2.
+struct EnvironmentError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Kernels report progress through this; the CLI decides whether to draw anything.
 using ProgressFn = std::function<void(double fraction_done)>;
 
