@@ -83,3 +83,20 @@ rq = best_of(3, lambda: subprocess.run(["/usr/bin/Rscript", "-e", "cat(ppois(3, 
                                        capture_output=True))
 print(f"numkit {nkq * 1e3:.1f} ms   python+scipy {pyq * 1e3:.0f} ms ({pyq / nkq:.0f}x)   "
       f"Rscript {rq * 1e3:.0f} ms ({rq / nkq:.0f}x)")
+
+print("\n4. a pipeline: 10^6 counts k on stdin -> P(N <= k) at mean 500000 as CSV, whole process (s)")
+rng = np.random.default_rng(7)
+ks_text = "\n".join(str(k) for k in np.maximum(0, np.round(500000 + 707 * rng.standard_normal(10**6)))
+                    .astype(np.int64)) + "\n"
+ks_bytes = ks_text.encode()
+# The fastest plain NumPy/SciPy reading and writing found (np.loadtxt/np.savetxt take 6 s).
+scipy_script = ("import sys, numpy as np; from scipy.stats import poisson; "
+                "k = np.array(sys.stdin.buffer.read().split(), dtype=np.int64); "
+                "c = poisson.cdf(k, 500000); sys.stdout.write('k,cdf\\n'); "
+                "sys.stdout.write(''.join(f'{a},{b!r}\\n' for a, b in zip(k.tolist(), c.tolist())))")
+nks = best_of(3, lambda: subprocess.run([numkit, "poisson", "cdf", "-", "--mean", "500000", "--csv"],
+                                         input=ks_bytes, check=True, capture_output=True))
+pys = best_of(2, lambda: subprocess.run(["/usr/bin/python3", "-c", scipy_script], input=ks_bytes,
+                                         check=True, capture_output=True))
+print(f"numkit {nks:.2f} s   NumPy + SciPy poisson.cdf {pys:.2f} s   "
+      f"({pys / nks:.1f}x)")

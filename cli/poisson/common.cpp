@@ -129,7 +129,7 @@ std::vector<double> expand_ks(const std::vector<std::string>& args) {
       NumberStream in(a, true);
       double v;
       while (in.next(v)) {
-        pn::check_k(v, in.position());
+        if (!pn::valid_k(v)) pn::check_k(v, in.position());
         push(v);
       }
     } else {

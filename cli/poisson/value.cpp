@@ -1,6 +1,8 @@
 // numkit poisson pmf | logpmf | cdf | sf | logcdf | logsf
 #include "numkit/poisson/distribution.hpp"
 
+#include <algorithm>
+
 #include "poisson/poisson.hpp"
 
 namespace numkit::cli::poissoncli {
@@ -10,22 +12,22 @@ using io::Json;
 
 namespace {
 
-double eval(Fn f, double k, double m) {
+pn::Function library_function(Fn f) {
   switch (f) {
     case Fn::pmf:
-      return pn::pmf(k, m);
+      return pn::Function::pmf;
     case Fn::logpmf:
-      return pn::log_pmf(k, m);
+      return pn::Function::log_pmf;
     case Fn::cdf:
-      return pn::cdf(k, m);
+      return pn::Function::cdf;
     case Fn::sf:
-      return pn::sf(k, m);
+      return pn::Function::sf;
     case Fn::logcdf:
-      return pn::log_cdf(k, m);
+      return pn::Function::log_cdf;
     case Fn::logsf:
-      return pn::log_sf(k, m);
+      return pn::Function::log_sf;
   }
-  return 0;
+  return pn::Function::pmf;
 }
 
 }  // namespace
@@ -59,26 +61,31 @@ int run_value(const ValueOptions& o) {
   if (ks.size() == 1 && means.size() == 1) {
     rep.data["mean"] = means[0];
     rep.data["k"] = kjson(ks[0]);
-    const double v = eval(o.fn, ks[0], means[0]);
+    const double v = pn::evaluate(library_function(o.fn), ks[0], means[0]);
     rep.data[name] = v;
     underflow = v == 0 && (o.fn == Fn::pmf || o.fn == Fn::cdf || o.fn == Fn::sf);
     if (o.fn == Fn::sf || o.fn == Fn::logsf)
       rep.notes.push_back("sf(k) = P(N > k) = P(N >= " + fmt(ks[0] + 1) + ")");
   } else {
     if (means.size() == 1) rep.data["mean"] = means[0];
-    Json rows = Json::array();
+    // Columns, not a Json object per row: a million counts from stdin are the common case.
+    io::NumberTable& table = rep.numbers;
+    if (means.size() > 1) table.columns.push_back("mean");
+    table.columns.push_back("k");
+    table.columns.push_back(name);
+    table.values.resize(table.columns.size());
+    table.integral.assign(table.columns.size(), false);
+    table.integral[table.columns.size() - 2] = true;  // k <= 2^53, checked on input
+    std::vector<double> values(ks.size());
     for (double m : means) {
-      for (double k : ks) {
-        Json r = Json::object();
-        if (means.size() > 1) r["mean"] = m;
-        r["k"] = kjson(k);
-        const double v = eval(o.fn, k, m);
-        underflow = underflow || (v == 0 && (o.fn == Fn::pmf || o.fn == Fn::cdf || o.fn == Fn::sf));
-        r[name] = v;
-        rows.push_back(std::move(r));
-      }
+      pn::evaluate(library_function(o.fn), ks, m, values);
+      if (means.size() > 1) table.values.front().insert(table.values.front().end(), ks.size(), m);
+      auto& k_column = table.values[table.columns.size() - 2];
+      k_column.insert(k_column.end(), ks.begin(), ks.end());
+      table.values.back().insert(table.values.back().end(), values.begin(), values.end());
+      if (o.fn == Fn::pmf || o.fn == Fn::cdf || o.fn == Fn::sf)
+        underflow = underflow || std::find(values.begin(), values.end(), 0.0) != values.end();
     }
-    rep.data["values"] = std::move(rows);
     rep.csv_table = "values";
     if (o.fn == Fn::sf || o.fn == Fn::logsf) rep.notes.push_back("sf(k) = P(N > k)");
   }

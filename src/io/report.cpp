@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <stdexcept>
 
 namespace numkit::io {
 namespace {
@@ -233,6 +234,122 @@ void write_json(const Json& v, int indent, int level, std::string& s) {
   }
 }
 
+// Appends one cell of a NumberTable as render() prints the same Json number.
+void append_number(std::string& s, double v, bool integral, Format format) {
+  char buf[32];
+  if (integral) {
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
+    (void)ec;
+    s.append(buf, end);
+  } else if (!std::isfinite(v)) {
+    if (format == Format::json) s += '"';
+    s += nonfinite_name(v);
+    if (format == Format::json) s += '"';
+  } else if (format == Format::json && v == 0 && std::signbit(v)) {
+    s += "-0.0";  // as write_json: "-0" would read back as the integer 0
+  } else {
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    (void)ec;
+    s.append(buf, end);
+  }
+}
+
+// Writes the rows of `table` in blocks: a CSV line each, or (JSON, inside an array at depth 1
+// of an indent-2 document) an object each.
+void write_number_rows(const NumberTable& table, Format format, std::ostream& out) {
+  std::vector<std::string> keys;
+  for (const auto& c : table.columns) keys.push_back(Json(c).dump());
+  constexpr std::size_t kBlock = 1 << 20;
+  std::string s;
+  s.reserve(kBlock + 4096);
+  const std::size_t rows = table.rows();
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (format == Format::csv) {
+      for (std::size_t j = 0; j < table.columns.size(); ++j) {
+        if (j) s += ',';
+        append_number(s, table.values[j][i], table.integral[j], format);
+      }
+      s += '\n';
+    } else {
+      s += i ? ",\n    {" : "\n    {";
+      for (std::size_t j = 0; j < table.columns.size(); ++j) {
+        s += j ? ",\n      " : "\n      ";
+        s += keys[j];
+        s += ": ";
+        append_number(s, table.values[j][i], table.integral[j], format);
+      }
+      s += "\n    }";
+    }
+    if (s.size() >= kBlock) {
+      out.write(s.data(), static_cast<std::streamsize>(s.size()));
+      s.clear();
+    }
+  }
+  out.write(s.data(), static_cast<std::streamsize>(s.size()));
+}
+
+void check_number_table(const NumberTable& table) {
+  if (table.values.size() != table.columns.size() || table.integral.size() != table.columns.size())
+    throw std::logic_error("NumberTable: columns, values and integral differ in length");
+  for (const auto& column : table.values)
+    if (column.size() != table.rows())
+      throw std::logic_error("NumberTable: columns of different lengths");
+}
+
+// The report with its NumberTable as Json rows in data (for the human table format).
+Report with_number_rows(const Report& report) {
+  Report copy;
+  copy.data = report.data;
+  copy.csv_table = report.csv_table;
+  copy.notes = report.notes;
+  Json rows = Json::array();
+  const NumberTable& table = report.numbers;
+  for (std::size_t i = 0; i < table.rows(); ++i) {
+    Json row = Json::object();
+    for (std::size_t j = 0; j < table.columns.size(); ++j) {
+      const double v = table.values[j][i];
+      if (table.integral[j])
+        row[table.columns[j]] = static_cast<long long>(v);
+      else
+        row[table.columns[j]] = v;
+    }
+    rows.push_back(std::move(row));
+  }
+  copy.data[report.csv_table] = std::move(rows);
+  return copy;
+}
+
+void render_number_table(const Report& report, const RenderOptions& options, std::ostream& out) {
+  const NumberTable& table = report.numbers;
+  check_number_table(table);
+  if (report.csv_table.empty() || report.data.contains(report.csv_table))
+    throw std::logic_error("NumberTable: csv_table must name a member data does not have");
+  switch (options.format) {
+    case Format::table:
+      render(with_number_rows(report), options, out);
+      return;
+    case Format::csv:
+      for (std::size_t j = 0; j < table.columns.size(); ++j)
+        out << (j ? "," : "") << csv_escape(table.columns[j]);
+      out << "\n";
+      write_number_rows(table, options.format, out);
+      return;
+    case Format::json: {
+      std::string head = to_json_text(report.data, 2);  // "{}" or "{\n  ...\n}"
+      head.erase(head.size() - (report.data.empty() ? 1 : 2));
+      out << head << (report.data.empty() ? "" : ",") << "\n  " << Json(report.csv_table).dump()
+          << ": [";
+      if (table.rows() == 0) {
+        out << "]\n}\n";
+        return;
+      }
+      write_number_rows(table, options.format, out);
+      out << "\n  ]\n}\n";
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 std::string shortest(double value) {
@@ -271,6 +388,10 @@ std::string to_json_text(const Json& value, int indent) {
 }
 
 void render(const Report& report, const RenderOptions& options, std::ostream& out) {
+  if (!report.numbers.columns.empty()) {
+    render_number_table(report, options, out);
+    return;
+  }
   switch (options.format) {
     case Format::json:
       out << to_json_text(report.data, 2) << "\n";

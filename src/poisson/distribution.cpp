@@ -177,8 +177,12 @@ void check_count_mean(double mean, std::string_view what) {
                      show(mean));
 }
 
+bool valid_k(double k) {
+  return std::isfinite(k) && k >= 0 && k == std::floor(k) && k <= kMaxK;
+}
+
 void check_k(double k, std::string_view what) {
-  if (!std::isfinite(k) || k < 0 || k != std::floor(k) || k > kMaxK)
+  if (!valid_k(k))
     throw InputError(std::string(what) + ": must be an integer in [0, 2^53], got " + show(k));
 }
 

@@ -106,3 +106,42 @@ TEST_CASE("row_stream_writes_json_lines_csv_and_columns", "[report]") {
   CHECK(csv.str() == "k,f\n0,0.1\n");
   CHECK(table.str() == "0.667\n7\n");
 }
+
+TEST_CASE("a_number_table_prints_exactly_as_the_same_json_rows", "[io]") {
+  // Every kind of cell: integers, shortest doubles, -0, subnormals, infinities and NaN.
+  const std::vector<double> ks = {0, 3, 9007199254740992.0, 12};
+  const std::vector<double> values = {0.1, -0.0, 4.9e-324,
+                                      -std::numeric_limits<double>::infinity()};
+  const std::vector<double> means = {2, 2, 1e300, std::nan("")};
+  Report rows;
+  rows.data["source"] = "x";
+  rows.csv_table = "values";
+  Json array = Json::array();
+  for (std::size_t i = 0; i < ks.size(); ++i)
+    array.push_back({{"mean", means[i]}, {"k", static_cast<long long>(ks[i])}, {"cdf", values[i]}});
+  rows.data["values"] = array;
+  rows.notes.push_back("a note");
+
+  Report columns;
+  columns.data["source"] = "x";
+  columns.csv_table = "values";
+  columns.notes.push_back("a note");
+  columns.numbers.columns = {"mean", "k", "cdf"};
+  columns.numbers.values = {means, ks, values};
+  columns.numbers.integral = {false, true, false};
+  for (Format f : {Format::json, Format::csv, Format::table}) {
+    INFO(static_cast<int>(f));
+    CHECK(render(columns, f) == render(rows, f));
+  }
+  // with nothing else in the document, and with no rows
+  Report bare = columns;
+  bare.data = Json::object();
+  Report bare_rows = rows;
+  bare_rows.data.erase("source");
+  CHECK(render(bare, Format::json) == render(bare_rows, Format::json));
+  Report empty = columns;
+  empty.numbers.values = {{}, {}, {}};
+  Report empty_rows = rows;
+  empty_rows.data["values"] = Json::array();
+  CHECK(render(empty, Format::json) == render(empty_rows, Format::json));
+}

@@ -327,3 +327,26 @@ TEST_CASE("poisson_rejects_bad_parameters", "[poisson]") {
   CHECK_THROWS_AS(np::quantile(-0.1, 3), numkit::InputError);
   CHECK_THROWS_WITH(np::check_mean(-1), "--mean: must be finite and >= 0, got -1");
 }
+
+TEST_CASE("evaluating_many_counts_at_once_gives_each_value_evaluate_gives_alone", "[poisson]") {
+  // Repeated counts near the mean (looked up), and counts spread too far for that (evaluated one
+  // by one on every core), for each of the six functions.
+  std::vector<double> near, spread;
+  for (int i = 0; i < 20000; ++i) {
+    near.push_back(500000 + (i * 7919) % 1400 - 700);
+    spread.push_back(static_cast<double>((i * 104729LL) % 2000000));
+  }
+  for (auto f : {np::Function::pmf, np::Function::log_pmf, np::Function::cdf, np::Function::sf,
+                 np::Function::log_cdf, np::Function::log_sf}) {
+    for (const auto* ks : {&near, &spread}) {
+      std::vector<double> values(ks->size());
+      np::evaluate(f, *ks, 500000, values);
+      std::size_t mismatches = 0;
+      for (std::size_t i = 0; i < ks->size(); ++i)
+        if (!(values[i] == np::evaluate(f, (*ks)[i], 500000))) ++mismatches;
+      CHECK(mismatches == 0);
+    }
+  }
+  std::vector<double> one(3);
+  CHECK_THROWS_AS(np::evaluate(np::Function::cdf, near, 1, one), std::invalid_argument);
+}

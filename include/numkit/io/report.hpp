@@ -18,11 +18,23 @@ struct RenderOptions {
   int digits = 12;  // significant digits in tables
 };
 
+// Columns of numbers, for a table too long to hold as a Json object per row (a million counts
+// from stdin): printed exactly as the same rows in Report::data would be, without building them.
+struct NumberTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<double>> values;  // values[column][row]; every column as long
+  std::vector<bool> integral;               // per column: whole numbers (|v| <= 2^53) printed as
+                                            // integers, as Json integers are
+  std::size_t rows() const { return values.empty() ? 0 : values.front().size(); }
+};
+
 struct Report {
   Json data = Json::object();      // the result; keys snake_case; becomes the --json document
   std::string csv_table;           // key of an array-of-objects member printed by --csv
                                    // (empty: --csv prints flattened "key,value" rows)
   std::vector<std::string> notes;  // human-only explanation lines printed after the table
+  // If it has columns: the member csv_table of the result, after the members of data.
+  NumberTable numbers;
 };
 
 void render(const Report& report, const RenderOptions& options, std::ostream& out);

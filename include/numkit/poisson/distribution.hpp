@@ -15,6 +15,7 @@
 // probabilities (for means above 1e15 they are checked for k far from the mean); whatever
 // returns counts (quantiles, intervals, the median, samples, tables) needs mean <= kMaxCountMean
 // so that every count it can return is an exact integer below 2^53.
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +33,8 @@ void check_mean(double mean, std::string_view what = "--mean");
 void check_count_mean(double mean, std::string_view what = "--mean");
 // Throws InputError `what: must be an integer in [0, 2^53], got X`.
 void check_k(double k, std::string_view what = "k");
+// The rule check_k enforces, without building a message (for a million counts from a file).
+bool valid_k(double k);
 // Throws InputError `what: must be in [0, 1], got X`.
 void check_probability(double p, std::string_view what = "p");
 
@@ -41,6 +44,13 @@ double cdf(double k, double mean);  // P(N <= k)
 double sf(double k, double mean);   // P(N > k)
 double log_cdf(double k, double mean);
 double log_sf(double k, double mean);
+
+// The six functions of k above, for evaluating many k at one mean.
+enum class Function { pmf, log_pmf, cdf, sf, log_cdf, log_sf };
+double evaluate(Function f, double k, double mean);
+// values[i] = evaluate(f, ks[i], mean) for every i (values.size() == ks.size()), on every core
+// when there are many; each value is the same whatever the thread count.
+void evaluate(Function f, std::span<const double> ks, double mean, std::span<double> values);
 
 // Both tails at once, in long double: lower = P(N <= k), upper = P(N > k) and their logs.
 struct Tails {
