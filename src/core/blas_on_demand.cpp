@@ -48,6 +48,14 @@ lapack_int LAPACKE_dpotrf(int layout, char uplo, lapack_int n, double* a, lapack
 lapack_int LAPACKE_spotrf(int layout, char uplo, lapack_int n, float* a, lapack_int lda) {
   return NUMKIT_ON_DEMAND(kLapacke, LAPACKE_spotrf)(layout, uplo, n, a, lda);
 }
+lapack_int LAPACKE_spotrf_work(int layout, char uplo, lapack_int n, float* a, lapack_int lda) {
+  return NUMKIT_ON_DEMAND(kLapacke, LAPACKE_spotrf_work)(layout, uplo, n, a, lda);
+}
+lapack_int LAPACKE_spocon_work(int layout, char uplo, lapack_int n, const float* a, lapack_int lda,
+                               float anorm, float* rcond, float* work, lapack_int* iwork) {
+  return NUMKIT_ON_DEMAND(kLapacke, LAPACKE_spocon_work)(layout, uplo, n, a, lda, anorm, rcond,
+                                                         work, iwork);
+}
 lapack_int LAPACKE_dpotrs(int layout, char uplo, lapack_int n, lapack_int nrhs, const double* a,
                           lapack_int lda, double* b, lapack_int ldb) {
   return NUMKIT_ON_DEMAND(kLapacke, LAPACKE_dpotrs)(layout, uplo, n, nrhs, a, lda, b, ldb);

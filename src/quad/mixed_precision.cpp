@@ -14,6 +14,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <optional>
 #include <vector>
 
 #include "numkit/core/error.hpp"
@@ -271,6 +272,7 @@ struct Refinement {
   bool converged = false;
   int steps = 0, inner = 0;
   Eigen::VectorXd x;
+  Eigen::VectorXd r;  // b - Hx at the x returned (every exit has just computed it)
 };
 
 double inf_norm(const Eigen::VectorXd& v) {
@@ -295,7 +297,8 @@ Refinement refine_classical(const Problem& p, const Factor& m, int max_steps) {
   Refinement out;
   out.x = p.b;
   m.apply(p, out.x);
-  Eigen::VectorXd r(p.n);
+  Eigen::VectorXd& r = out.r;
+  r.resize(p.n);
   double previous = std::numeric_limits<double>::infinity();
   int stalled = 0;
   for (int step = 0; step <= max_steps; ++step) {
@@ -376,7 +379,9 @@ Refinement refine_gmres(const Problem& p, const Factor& m, int max_steps, int ma
   Refinement out;
   out.x = p.b;
   m.apply(p, out.x);
-  Eigen::VectorXd r(p.n), c(p.n);
+  Eigen::VectorXd& r = out.r;
+  r.resize(p.n);
+  Eigen::VectorXd c(p.n);
   double previous = std::numeric_limits<double>::infinity();
   int stalled = 0;
   for (int step = 0; step <= max_steps; ++step) {
@@ -435,6 +440,13 @@ MixedSolveResult solve_mixed(const Eigen::MatrixXd& H, const Eigen::VectorXd& rh
       p.d[i] = 1 / std::sqrt(h);
     }
   }
+  const FactorFormat want =
+      options.format == FactorFormat::automatic ? FactorFormat::fp32 : options.format;
+  // The low-precision copy of S = D H D is written in the same pass (H is 128 MB at n = 4000:
+  // each pass over it costs about as much as a tenth of the fp32 factorization).
+  std::optional<FloatFactor> low;
+  if (want != FactorFormat::fp64 && n > 0 && diagonal_positive) low.emplace(n);
+  float* low_data = low ? low->data() : nullptr;
   Eigen::VectorXd colsum_H(n), colsum_S(n);
 #pragma omp parallel for schedule(static)
   for (long j = 0; j < n; ++j) {
@@ -447,6 +459,11 @@ MixedSolveResult solve_mixed(const Eigen::MatrixXd& H, const Eigen::VectorXd& rh
     }
     colsum_H[j] = sh;
     colsum_S[j] = ss * p.d[j];
+    if (low_data) {
+      const double dj = p.d[j];
+      float* out = low_data + j * n;
+      for (long i = j; i < n; ++i) out[i] = static_cast<float>(h[i] * p.d[i] * dj);
+    }
   }
   p.norm_H_inf = n ? colsum_H.maxCoeff() : 0;
   p.norm_S_1 = n ? colsum_S.maxCoeff() : 0;
@@ -458,8 +475,7 @@ MixedSolveResult solve_mixed(const Eigen::MatrixXd& H, const Eigen::VectorXd& rh
     res.refinement_converged = ref.converged;
     res.refinement_steps = ref.steps;
     res.gmres_iterations = ref.inner;
-    Eigen::VectorXd r(n);
-    residual(p, res.x, r);
+    const Eigen::VectorXd& r = ref.r;  // the residual at ref.x: not one more pass over H
     const double denom = p.norm_H_inf * inf_norm(res.x) + p.norm_b_inf;
     res.backward_error = denom > 0 ? inf_norm(r) / denom : 0;
     res.relative_residual = p.norm_b_2 > 0 ? r.norm() / p.norm_b_2 : r.norm();
@@ -497,8 +513,6 @@ MixedSolveResult solve_mixed(const Eigen::MatrixXd& H, const Eigen::VectorXd& rh
     res.refine_seconds += since(tr);
   };
 
-  FactorFormat want =
-      options.format == FactorFormat::automatic ? FactorFormat::fp32 : options.format;
   if (want == FactorFormat::fp64 || n == 0) {
     solve_fp64("", false);
     return res;
@@ -511,13 +525,14 @@ MixedSolveResult solve_mixed(const Eigen::MatrixXd& H, const Eigen::VectorXd& rh
   }
 
   // The low-precision factor of S = D H D.
-  FloatFactor f(n);
-  write_scaled(p, f.data());
+  FloatFactor& f = *low;
   const fp::Format* fmt = format_of(want);
   bool factored = false;
   if (!fmt) {
-    factored = LAPACKE_spotrf(LAPACK_COL_MAJOR, 'L', static_cast<lapack_int>(n), f.data(),
-                              static_cast<lapack_int>(n)) == 0;
+    // The _work entry points skip LAPACKE's NaN scan of the matrix, a pass over it: a NaN in S
+    // shows as a failed pivot (spotrf tests each with SISNAN), and the fp64 path then decides.
+    factored = LAPACKE_spotrf_work(LAPACK_COL_MAJOR, 'L', static_cast<lapack_int>(n), f.data(),
+                                   static_cast<lapack_int>(n)) == 0;
   } else {
     round_lower(f.data(), n, n, *fmt, {});
     factored = blocked_cholesky(f.data(), n, n, *fmt, options.block, {});
@@ -525,9 +540,11 @@ MixedSolveResult solve_mixed(const Eigen::MatrixXd& H, const Eigen::VectorXd& rh
   double rc = 0;
   {
     float rcf = 0;
-    if (factored &&
-        LAPACKE_spocon(LAPACK_COL_MAJOR, 'L', static_cast<lapack_int>(n), f.data(),
-                       static_cast<lapack_int>(n), static_cast<float>(p.norm_S_1), &rcf) == 0)
+    std::vector<float> work(factored ? 3 * static_cast<std::size_t>(n) : 0);
+    std::vector<lapack_int> iwork(factored ? static_cast<std::size_t>(n) : 0);
+    if (factored && LAPACKE_spocon_work(LAPACK_COL_MAJOR, 'L', static_cast<lapack_int>(n), f.data(),
+                                        static_cast<lapack_int>(n), static_cast<float>(p.norm_S_1),
+                                        &rcf, work.data(), iwork.data()) == 0)
       rc = rcf;
   }
   res.factor_seconds = since(t0);
