@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -66,10 +67,12 @@ double status_kb(const char* field) {
 // The reader's peak memory in a fresh process (this program run with --peak-memory FILE): the
 // peak resident size while reading minus the resident size before, over the final CSR's size.
 double peak_memory_over_csr(const std::string& path) {
-  std::string command = "/proc/self/exe --peak-memory " + path;
+  // This program's own path: in popen's shell, /proc/self/exe would be the shell.
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::string command = "'" + self + "' --peak-memory '" + path + "'";
   FILE* p = ::popen(command.c_str(), "r");
-  double ratio = 0;
-  if (p && std::fscanf(p, "%lf", &ratio) != 1) ratio = 0;
+  double ratio = std::nan("");  // printed as nan, never as a ratio of 0, if the child fails
+  if (p && std::fscanf(p, "%lf", &ratio) != 1) ratio = std::nan("");
   if (p) ::pclose(p);
   return ratio;
 }
