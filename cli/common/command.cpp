@@ -1,12 +1,16 @@
 #include "common/command.hpp"
+#include "common/values.hpp"
 
 #include "numkit/core/number.hpp"
+#include "numkit/core/number_stream.hpp"
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <random>
 #include <vector>
@@ -248,6 +252,66 @@ std::uint64_t resolve_seed(const std::string& seed) {
   const long long s = parse_integer(seed, "--seed");
   if (s < 0) throw InputError("--seed: must be >= 0, got " + seed);
   return static_cast<std::uint64_t>(s);
+}
+
+namespace {
+
+bool looks_like_number(const std::string& s) {
+  return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' ||
+                        s[0] == '+' || s[0] == '.');
+}
+
+bool valid_count(double v) {
+  return v >= 0 && v == std::floor(v) && v <= 9007199254740992.0;  // 2^53
+}
+
+}  // namespace
+
+std::vector<double> expand_values(const std::vector<std::string>& args, ValueKind kind,
+                                  const std::string& what) {
+  const bool counts = kind == ValueKind::counts;
+  std::vector<double> values;
+  auto check = [&](double v, const std::string& where) {
+    if (counts && !valid_count(v))
+      throw InputError(where + ": must be an integer in [0, 2^53], got " + format_number(v));
+    if (!counts && std::isnan(v)) throw InputError(where + ": must be a number, got nan");
+  };
+  auto push = [&](double v) {
+    if (values.size() >= kMaxValues)
+      throw InputError(what + ": at most " + std::to_string(kMaxValues) + " values");
+    values.push_back(v);
+  };
+  NumberOptions options;
+  options.allow_nonfinite = true;
+  for (const auto& a : args) {
+    const auto dots = a.find("..");
+    if (counts && dots != std::string::npos && looks_like_number(a)) {
+      const std::string where = what + " range " + a;
+      const double lo = parse_double(a.substr(0, dots), where, options);
+      const double hi = parse_double(a.substr(dots + 2), where, options);
+      check(lo, where);
+      check(hi, where);
+      if (hi < lo) throw InputError(where + ": the end is below the start");
+      if (hi - lo >= static_cast<double>(kMaxValues))
+        throw InputError(where + ": at most " + std::to_string(kMaxValues) + " values");
+      for (double k = lo; k <= hi; k += 1) push(k);
+    } else if (a == "-" || (!looks_like_number(a) && std::filesystem::exists(a))) {
+      NumberStream in(a, true);
+      double v;
+      while (in.next(v)) {
+        const bool bad = counts ? !valid_count(v) : std::isnan(v);
+        if (bad) check(v, in.position());  // the position only when it is needed: 10^6 lines
+        push(v);
+      }
+    } else {
+      for (double v : parse_number_list(a, what, options)) {
+        check(v, what);
+        push(v);
+      }
+    }
+  }
+  if (values.empty()) throw InputError(what + ": no values given");
+  return values;
 }
 
 }  // namespace numkit::cli

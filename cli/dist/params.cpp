@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include "common/values.hpp"
 #include "dist/dist.hpp"
 #include "numkit/core/number.hpp"
 #include "numkit/core/number_stream.hpp"
@@ -294,40 +295,7 @@ io::Json count_json(double k) {
 }
 
 std::vector<double> expand_points(const std::vector<std::string>& args, bool discrete) {
-  std::vector<double> xs;
-  const std::string what = discrete ? "K" : "X";
-  auto push = [&](double v, const std::string& where) {
-    if (discrete && !(v >= 0 && v == std::floor(v) && v <= numkit::dist::kMaxK))
-      throw InputError(where + ": must be an integer in [0, 2^53], got " + format_number(v));
-    if (!discrete && std::isnan(v)) throw InputError(where + ": must be a number, got nan");
-    if (xs.size() >= kMaxRows) throw InputError(what + ": at most 1000000 values");
-    xs.push_back(v);
-  };
-  NumberOptions no;
-  no.allow_nonfinite = true;
-  for (const auto& a : args) {
-    const auto dots = a.find("..");
-    if (discrete && dots != std::string::npos && looks_like_number(a)) {
-      const double lo = parse_double(a.substr(0, dots), "K range " + a, no);
-      const double hi = parse_double(a.substr(dots + 2), "K range " + a, no);
-      push(lo, "K range " + a);
-      xs.pop_back();
-      push(hi, "K range " + a);
-      xs.pop_back();
-      if (hi < lo) throw InputError("K range " + a + ": the end is below the start");
-      if (hi - lo >= static_cast<double>(kMaxRows))
-        throw InputError("K range " + a + ": at most 1000000 values");
-      for (double k = lo; k <= hi; k += 1) push(k, "K");
-    } else if (a == "-" || (!looks_like_number(a) && std::filesystem::exists(a))) {
-      NumberStream in(a, true);
-      double v;
-      while (in.next(v)) push(v, in.position());
-    } else {
-      for (double v : parse_number_list(a, what, no)) push(v, what);
-    }
-  }
-  if (xs.empty()) throw InputError(what + ": no values given");
-  return xs;
+  return expand_values(args, discrete ? ValueKind::counts : ValueKind::reals, discrete ? "K" : "X");
 }
 
 std::vector<double> expand_probabilities(const std::vector<std::string>& args,

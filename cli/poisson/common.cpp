@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "common/values.hpp"
 #include "numkit/core/number.hpp"
 #include "numkit/core/number_stream.hpp"
 #include "numkit/poisson/distribution.hpp"
@@ -108,36 +109,9 @@ double parse_k(const std::string& text, const std::string& what) {
   return v;
 }
 
-// K arguments: integers, ranges a..b, `-` (stdin) or files of integers.
+// K arguments: integers, comma lists, ranges a..b, `-` (stdin) or files of integers.
 std::vector<double> expand_ks(const std::vector<std::string>& args) {
-  std::vector<double> ks;
-  auto push = [&](double k) {
-    if (ks.size() >= kMaxRows)
-      throw InputError("K: at most " + std::to_string(kMaxRows) + " values");
-    ks.push_back(k);
-  };
-  for (const auto& a : args) {
-    const auto dots = a.find("..");
-    if (dots != std::string::npos && looks_like_number(a)) {
-      const double lo = parse_k(a.substr(0, dots), "K range " + a);
-      const double hi = parse_k(a.substr(dots + 2), "K range " + a);
-      if (hi < lo) throw InputError("K range " + a + ": the end is below the start");
-      if (hi - lo >= static_cast<double>(kMaxRows))
-        throw InputError("K range " + a + ": at most " + std::to_string(kMaxRows) + " values");
-      for (double k = lo; k <= hi; k += 1) push(k);
-    } else if (a == "-" || (!looks_like_number(a) && std::filesystem::exists(a))) {
-      NumberStream in(a, true);
-      double v;
-      while (in.next(v)) {
-        if (!pn::valid_k(v)) pn::check_k(v, in.position());
-        push(v);
-      }
-    } else {
-      push(parse_k(a, "K"));
-    }
-  }
-  if (ks.empty()) throw InputError("K: no values given");
-  return ks;
+  return expand_values(args, ValueKind::counts, "K");
 }
 
 std::vector<double> expand_probabilities(const std::vector<std::string>& args,

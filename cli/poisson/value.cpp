@@ -103,8 +103,9 @@ void setup_value(CLI::App& parent, Fn fn, const std::string& description,
   auto o = std::make_shared<ValueOptions>();
   o->fn = fn;
   auto* cmd = parent.add_subcommand(fn_name(fn), description);
-  cmd->add_option("K", o->ks,
-                  "counts k >= 0: integers, ranges 0..12, - (stdin) or a file of integers")
+  cmd->add_option(
+         "K", o->ks,
+         "counts k >= 0: integers, lists 3,4, ranges 0..12, - (stdin) or a file of integers")
       ->required()
       ->type_name("K");
   add_mean_options(cmd, o->mean, true);

@@ -168,3 +168,27 @@ TEST_CASE("poisson_cli_bad_input_exits_2_with_a_message", "[e2e][poisson]") {
   expect_input_error({"poisson", "test", "3", "--time", "0"}, "--time: must be finite and > 0");
   expect_input_error({"poisson", "wait", "--rate", "-3"}, "--rate: must be finite and > 0");
 }
+
+TEST_CASE("poisson_cli_k_reads_comma_and_space_lists_as_dist_does", "[e2e][poisson]") {
+  for (const std::vector<std::string>& ks :
+       {std::vector<std::string>{"3,4"}, std::vector<std::string>{"3 4"},
+        std::vector<std::string>{"3", "4"}}) {
+    std::vector<std::string> args = {"poisson", "cdf"};
+    args.insert(args.end(), ks.begin(), ks.end());
+    args.insert(args.end(), {"--mean", "2", "--csv"});
+    auto r = run_numkit(args);
+    INFO(ks[0]);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "k,cdf\n3,0.857123460498547\n4,0.9473469826562888\n");
+  }
+  auto d = run_numkit({"dist", "poisson", "cdf", "3,4", "--lambda", "2", "--csv"});
+  CHECK(d.exit_code == 0);
+  CHECK(d.out.find("3,0.857123460498547\n4,0.9473469826562888\n") != std::string::npos);
+  // one rule for a bad count in either command, with its position when it comes from a file
+  auto bad = run_numkit({"poisson", "cdf", "3,2.5", "--mean", "2"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == "numkit: K: must be an integer in [0, 2^53], got 2.5\n");
+  auto bad_stdin = run_numkit({"poisson", "cdf", "-", "--mean", "2"}, "1\n2.5\n");
+  CHECK(bad_stdin.exit_code == 2);
+  CHECK(bad_stdin.err == "numkit: <stdin>:2:1: must be an integer in [0, 2^53], got 2.5\n");
+}
