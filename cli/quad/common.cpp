@@ -65,6 +65,9 @@ QuadForm load_form(const FormInput& in) {
     throw UsageError(
         "give the matrix with -A MATRIX (and -b VECTOR, -c NUMBER) or the "
         "polynomial with --expr");
+  // Both would read one stream: A would take all of it and b would find it empty.
+  if (in.A == "-" && in.b == "-")
+    throw UsageError("-A and -b: only one input can be - (stdin); give the other as a file");
   MatrixInput m = read_matrix_any(in.A, "-A");
   const std::string what_A = input_name(m, "-A");
   require_square(m, what_A);

@@ -338,3 +338,10 @@ TEST_CASE("quad_help_examples_all_exit_0", "[quad][e2e]") {
     CHECK(count >= 3);
   }
 }
+
+TEST_CASE("quad_cli_refuses_stdin_for_both_the_matrix_and_the_vector", "[e2e][quad]") {
+  auto r = run_numkit({"quad", "minimize", "-A", "-", "-b", "-"}, "[[2,0],[0,2]]\n[1,1]\n");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "numkit: -A and -b: only one input can be - (stdin); give the other as a file\n");
+}
