@@ -60,6 +60,8 @@ void result_fields(Json& d, const quad::MinimizeResult& r, io::Report& rep, bool
   std::string xkey = "minimizer";
   if (r.status != quad::Status::converged)
     xkey = r.relative_residual <= 1e-8 ? "stationary_point" : "last_iterate";
+  // a diverged gd run returns the iterate with the smallest gradient, not the last one
+  if (r.x_is_best_iterate) xkey = "best_iterate";
   const bool direct = r.method == quad::Method::direct || r.method == quad::Method::newton;
   if (!(direct && xkey == "last_iterate")) {  // a direct solve has no iterate to show
     put_vector(d, xkey, r.x, rep, omitted);
@@ -67,6 +69,10 @@ void result_fields(Json& d, const quad::MinimizeResult& r, io::Report& rep, bool
   }
   d["iterations"] = r.iterations;
   d["relative_residual"] = r.relative_residual;
+  if (r.largest_curvature) {
+    d["largest_curvature"] = *r.largest_curvature;
+    if (*r.largest_curvature > 0) d["step_stability_bound"] = 2 / *r.largest_curvature;
+  }
   if (r.set_dimension > 0) d["set_dimension"] = r.set_dimension;
   if (r.direction) put_vector(d, "descent_direction", *r.direction, rep, omitted);
   if (!r.reason.empty()) d["reason"] = r.reason;

@@ -1,6 +1,10 @@
 // minimize(): direct (Cholesky), Newton, CG, PCG (Jacobi / incomplete Cholesky), steepest descent
 // with exact line search, and gradient descent with a fixed step.
+#include <Spectra/MatOp/SparseSymMatProd.h>
+#include <Spectra/SymEigsSolver.h>
 #include <sys/resource.h>
+
+#include <Eigen/Eigenvalues>
 #include <Eigen/IterativeLinearSolvers>
 
 #include <algorithm>
@@ -537,6 +541,28 @@ void run_sd(Run& run) {
   res.iterations = k;
 }
 
+// |λ|max of the Hessian, paid only when gradient descent has diverged, to state the step
+// bound 2/λmax: exact eigenvalues for a dense (or small) form, Lanczos (Spectra, to 1e-10) for
+// a sparse one. 0 if it could not be determined.
+double largest_curvature(const QuadForm& form) {
+  const Eigen::Index n = form.size();
+  if (n == 0) return 0;
+  auto dense_largest = [](const Eigen::MatrixXd& H) {
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(H, Eigen::EigenvaluesOnly);
+    if (eig.info() != Eigen::Success) return 0.0;
+    return std::max(std::abs(eig.eigenvalues()[0]), std::abs(eig.eigenvalues()[H.rows() - 1]));
+  };
+  if (!form.is_sparse()) return dense_largest(form.dense_hessian());
+  if (n <= 64) return dense_largest(Eigen::MatrixXd(form.sparse_hessian()));
+  Spectra::SparseSymMatProd<double> op(form.sparse_hessian());
+  Spectra::SymEigsSolver<Spectra::SparseSymMatProd<double>> eigs(op, 1,
+                                                                 std::min<Eigen::Index>(n, 20));
+  eigs.init();
+  eigs.compute(Spectra::SortRule::LargestMagn, 3000, 1e-10);
+  if (eigs.info() != Spectra::CompInfo::Successful) return 0;
+  return std::abs(eigs.eigenvalues()[0]);
+}
+
 void run_gd(Run& run) {
   const QuadForm& form = run.form;
   MinimizeResult& res = run.res;
@@ -560,10 +586,25 @@ void run_gd(Run& run) {
     }
     if (!std::isfinite(gn) || gn > 1e12 * std::max(g0, run.ref)) {
       res.status = Status::diverged;
-      res.reason = "gradient descent diverged: the step --lr " + detail::sci(lr, 6) +
-                   " is too large (stability needs lr < 2/λmax of the Hessian) or f has no "
-                   "minimum; the best iterate (k = " +
-                   std::to_string(best_k) + ") is shown";
+      const double lambda = largest_curvature(form);
+      res.x_is_best_iterate = true;
+      const std::string step = "gradient descent diverged: the step size " + detail::sci(lr, 6);
+      const std::string shown = "; the best iterate (k = " + std::to_string(best_k) + ") is shown";
+      if (lambda > 0 && std::isfinite(lambda)) {
+        res.largest_curvature = lambda;
+        const std::string bound = "the stability bound 2/λmax = " + detail::sci(2 / lambda, 6) +
+                                  " (λmax = " + detail::sci(lambda, 6) +
+                                  ", the largest |eigenvalue| of the Hessian)";
+        res.reason = step +
+                     (lr >= 2 / lambda ? " is not below " + bound
+                                       : " is below " + bound + ", so f has no minimum") +
+                     shown;
+      } else {
+        res.reason = step +
+                     " is too large (stability needs it below 2/λmax, which could not be "
+                     "determined) or f has no minimum" +
+                     shown;
+      }
       x = best;
       break;
     }

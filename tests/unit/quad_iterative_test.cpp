@@ -127,6 +127,28 @@ TEST_CASE("gd_with_too_large_a_step_diverges_and_returns_the_best_finite_iterate
   CHECK(r.status == Status::diverged);
   CHECK(r.x.allFinite());
   CHECK(std::isfinite(r.f));
+  // the bound the message states: eigenvalues of [[3,2],[2,6]] are 2 and 7
+  CHECK(r.x_is_best_iterate);
+  REQUIRE(r.largest_curvature);
+  CHECK(*r.largest_curvature == Approx(7.0).epsilon(1e-15));
+  CHECK(r.reason.find("2/λmax = 0.285714") != std::string::npos);
+}
+
+TEST_CASE("gd_that_diverges_on_a_sparse_form_states_the_bound_from_power_iteration", "[quad]") {
+  // 2-D Laplacian of side m: λmax = 8 sin²(mπ / (2(m+1))) (the eigenvalues are known in closed
+  // form), Hessian 2A in the full convention.
+  const int m = 20;
+  QuadForm form(numkit::quad::laplace2d(m), Eigen::VectorXd::Ones(m * m), 0.0,
+                Convention::full);
+  REQUIRE(form.is_sparse());
+  MinimizeOptions mo;
+  mo.method = Method::gd;
+  mo.lr = 1.0;
+  auto r = numkit::quad::minimize(form, mo);
+  CHECK(r.status == Status::diverged);
+  REQUIRE(r.largest_curvature);
+  const double s = std::sin(m * M_PI / (2.0 * (m + 1)));
+  CHECK(*r.largest_curvature == Approx(2 * 8 * s * s).epsilon(1e-9));
 }
 
 TEST_CASE("bad_options_are_refused_naming_the_option", "[quad]") {

@@ -203,6 +203,11 @@ struct MinimizeResult {
   std::vector<Eigen::VectorXd> path;         // iterates, if record_path
   std::vector<double> grad_norms;            // ‖∇f‖ per iteration, if record_gradients
   std::vector<std::string> warnings;
+  // gd that diverged: x is the iterate with the smallest gradient, and largest_curvature the
+  // largest |eigenvalue| of the Hessian (dense: exact eigenvalues; sparse: power iteration with
+  // Rayleigh quotients, to about 10 digits); gradient descent is stable for steps below 2 / it.
+  bool x_is_best_iterate = false;
+  std::optional<double> largest_curvature;
   std::optional<Analysis>
       analysis;                // when the verdict (no minimum, affine set) came from analyze()
   double seconds = 0;          // wall time of the whole method
