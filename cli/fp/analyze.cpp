@@ -82,8 +82,12 @@ io::Report analyze_report(const fp::AnalyzeResult& res, const fp::Format& f,
   d["exponents"] = ex;
   rep.notes.push_back("exponents: floor(log2|x|) of the (scaled) input; " + std::string(f.name) +
                       " normal range " + std::to_string(f.emin) + ".." + std::to_string(f.emax) +
-                      ", subnormal " + std::to_string(f.emin - f.mantissa_bits) + ".." +
-                      std::to_string(f.emin - 1) + ".");
+                      ", subnormal " + std::to_string(f.emin - f.mantissa_bits - 1) + ".." +
+                      std::to_string(f.emin - 1) + " (in binade " +
+                      std::to_string(f.emin - f.mantissa_bits - 1) +
+                      " everything rounds up to the smallest subnormal but 2^" +
+                      std::to_string(f.emin - f.mantissa_bits - 1) +
+                      " itself, which ties to 0), below: flushed to zero.");
   rep.notes.push_back(
       "relative error |stored - x|/|x| over finite nonzero values that stay finite; percentiles "
       "are "
@@ -131,8 +135,9 @@ plot::Figure exponent_figure(const fp::AnalyzeResult& res, const fp::Format& f) 
       fig.series.push_back(std::move(m));
     }
   }
-  fig.bands.push_back(
-      {static_cast<double>(f.emin - f.mantissa_bits), static_cast<double>(f.emin), "subnormal"});
+  // as the table's regions: the binade below the smallest subnormal rounds up to it
+  fig.bands.push_back({static_cast<double>(f.emin - f.mantissa_bits - 1),
+                       static_cast<double>(f.emin), "subnormal"});
   fig.bands.push_back({static_cast<double>(f.emin), static_cast<double>(f.emax + 1), "normal"});
   return fig;
 }

@@ -517,8 +517,10 @@ void Analyzer::add_float_fast(const float* x, std::size_t n, Round round) {
 const char* exponent_region(int e, const Format& f) {
   if (e > f.emax) return "overflow";
   if (e >= f.emin) return "normal";
-  if (e >= f.emin - f.mantissa_bits) return "subnormal";
-  return "underflow";
+  // One binade below the smallest subnormal s still rounds (to nearest) up to s: everything in
+  // (s/2, s) does; only s/2 itself ties to even, to zero. Its values became subnormal.
+  if (e >= f.emin - f.mantissa_bits - 1) return "subnormal";
+  return "flushed to zero";
 }
 
 AnalyzeResult finish(const AnalyzeStats& stats, const AnalyzeOptions& options) {

@@ -167,3 +167,21 @@ TEST_CASE("analyze_raw_file_in_two_threads_matches_in_memory_analysis", "[fp]") 
                     Catch::Contains("not a multiple of 4"));
   std::filesystem::remove(path);
 }
+
+TEST_CASE("the_exponent_regions_agree_with_the_outcomes_of_their_values", "[fp]") {
+  // In fp16 the smallest subnormal is 2^-24: the binade of 2^-25 rounds up to it (except 2^-25,
+  // the tie, which goes to zero), and everything below flushes.
+  const Format& f = format(FormatId::fp16);
+  CHECK(std::string(exponent_region(-26, f)) == "flushed to zero");
+  CHECK(std::string(exponent_region(-25, f)) == "subnormal");
+  CHECK(std::string(exponent_region(-24, f)) == "subnormal");
+  CHECK(std::string(exponent_region(-15, f)) == "subnormal");
+  CHECK(std::string(exponent_region(-14, f)) == "normal");
+  CHECK(std::string(exponent_region(15, f)) == "normal");
+  CHECK(std::string(exponent_region(16, f)) == "overflow");
+  const double below = std::ldexp(1.0, -25);
+  const std::vector<double> xs = {below * 1.5, below * 1.0000001, std::ldexp(1.0, -26) * 1.9};
+  const auto r = analyze_values(xs, opts(FormatId::fp16));
+  CHECK(r.stats.became_subnormal == 2);  // the two values in binade -25 (above the tie)
+  CHECK(r.stats.flushed_to_zero == 1);   // binade -26
+}
