@@ -204,8 +204,9 @@ struct MinimizeResult {
   std::vector<double> grad_norms;            // ‖∇f‖ per iteration, if record_gradients
   std::vector<std::string> warnings;
   // gd that diverged: x is the iterate with the smallest gradient, and largest_curvature the
-  // largest |eigenvalue| of the Hessian (dense: exact eigenvalues; sparse: power iteration with
-  // Rayleigh quotients, to about 10 digits); gradient descent is stable for steps below 2 / it.
+  // largest |eigenvalue| of the Hessian (dense: Eigen's symmetric eigenvalues, to a few ulps;
+  // sparse: Lanczos by Spectra, to 1e-10 relative); gradient descent is stable for steps below 2 /
+  // it.
   bool x_is_best_iterate = false;
   std::optional<double> largest_curvature;
   std::optional<Analysis>
