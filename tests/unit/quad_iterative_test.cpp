@@ -138,8 +138,7 @@ TEST_CASE("gd_that_diverges_on_a_sparse_form_states_the_bound_from_power_iterati
   // 2-D Laplacian of side m: λmax = 8 sin²(mπ / (2(m+1))) (the eigenvalues are known in closed
   // form), Hessian 2A in the full convention.
   const int m = 20;
-  QuadForm form(numkit::quad::laplace2d(m), Eigen::VectorXd::Ones(m * m), 0.0,
-                Convention::full);
+  QuadForm form(numkit::quad::laplace2d(m), Eigen::VectorXd::Ones(m * m), 0.0, Convention::full);
   REQUIRE(form.is_sparse());
   MinimizeOptions mo;
   mo.method = Method::gd;
