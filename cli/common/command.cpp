@@ -254,12 +254,12 @@ std::uint64_t resolve_seed(const std::string& seed) {
   return static_cast<std::uint64_t>(s);
 }
 
-namespace {
-
 bool looks_like_number(const std::string& s) {
   return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' ||
                         s[0] == '+' || s[0] == '.');
 }
+
+namespace {
 
 bool valid_count(double v) {
   return v >= 0 && v == std::floor(v) && v <= 9007199254740992.0;  // 2^53
@@ -270,11 +270,28 @@ bool valid_count(double v) {
 std::vector<double> expand_values(const std::vector<std::string>& args, ValueKind kind,
                                   const std::string& what) {
   const bool counts = kind == ValueKind::counts;
+  auto valid = [&](double v) {
+    switch (kind) {
+      case ValueKind::counts:
+        return valid_count(v);
+      case ValueKind::reals:
+        return !std::isnan(v);
+      case ValueKind::probabilities:
+        return v >= 0 && v <= 1;
+    }
+    return false;
+  };
   std::vector<double> values;
   auto check = [&](double v, const std::string& where) {
-    if (counts && !valid_count(v))
-      throw InputError(where + ": must be an integer in [0, 2^53], got " + format_number(v));
-    if (!counts && std::isnan(v)) throw InputError(where + ": must be a number, got nan");
+    if (valid(v)) return;
+    switch (kind) {
+      case ValueKind::counts:
+        throw InputError(where + ": must be an integer in [0, 2^53], got " + format_number(v));
+      case ValueKind::reals:
+        throw InputError(where + ": must be a number, got nan");
+      case ValueKind::probabilities:
+        throw InputError(where + ": must be in [0, 1], got " + format_number(v));
+    }
   };
   auto push = [&](double v) {
     if (values.size() >= kMaxValues)
@@ -299,8 +316,7 @@ std::vector<double> expand_values(const std::vector<std::string>& args, ValueKin
       NumberStream in(a, true);
       double v;
       while (in.next(v)) {
-        const bool bad = counts ? !valid_count(v) : std::isnan(v);
-        if (bad) check(v, in.position());  // the position only when it is needed: 10^6 lines
+        if (!valid(v)) check(v, in.position());  // the position only when needed: 10^6 lines
         push(v);
       }
     } else {

@@ -34,11 +34,6 @@ Distribution with_prefix(const std::string& prefix, F make) {
   }
 }
 
-bool looks_like_number(const std::string& s) {
-  return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' ||
-                        s[0] == '+' || s[0] == '.');
-}
-
 }  // namespace
 
 std::string family_convention(Family f) {
@@ -300,27 +295,7 @@ std::vector<double> expand_points(const std::vector<std::string>& args, bool dis
 
 std::vector<double> expand_probabilities(const std::vector<std::string>& args,
                                          const std::string& what) {
-  std::vector<double> ps;
-  NumberOptions no;
-  no.allow_nonfinite = true;
-  for (const auto& a : args) {
-    if (a == "-" || (!looks_like_number(a) && std::filesystem::exists(a))) {
-      NumberStream in(a, true);
-      double v;
-      while (in.next(v)) {
-        numkit::dist::check_probability(v, in.position());
-        ps.push_back(v);
-      }
-    } else {
-      for (double v : parse_number_list(a, what, no)) {
-        numkit::dist::check_probability(v, what);
-        ps.push_back(v);
-      }
-    }
-    if (ps.size() > kMaxRows) throw InputError(what + ": at most 1000000 values");
-  }
-  if (ps.empty()) throw InputError(what + ": no values given");
-  return ps;
+  return expand_values(args, ValueKind::probabilities, what);
 }
 
 plot::Figure law_figure(const Distribution& d, double lo, double hi) {

@@ -61,11 +61,6 @@ std::vector<Token> expand_inputs(const std::vector<std::string>& args, const std
   return out;
 }
 
-bool looks_like_number(const std::string& s) {
-  return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' ||
-                        s[0] == '+' || s[0] == '.');
-}
-
 // --digits beyond 17 selects high-precision decimal output for `value`.
 void widen_digits(CLI::App* cmd) {
   auto* opt = cmd->get_option("--digits");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/command.hpp"
+#include "common/values.hpp"
 #include "numkit/harmonic/harmonic.hpp"
 #include "numkit/io/report.hpp"
 #include "numkit/plot/plot.hpp"
@@ -32,7 +33,6 @@ struct Token {
 // (`#` starts a comment). Values keep their position for messages.
 std::vector<Token> expand_inputs(const std::vector<std::string>& args, const std::string& what,
                                  bool (*looks_like_value)(const std::string&));
-bool looks_like_number(const std::string& s);
 // --digits beyond 17 selects high-precision decimal output for `value`.
 void widen_digits(CLI::App* cmd);
 OutputOptions table_digits(OutputOptions out);

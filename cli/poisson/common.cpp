@@ -96,11 +96,6 @@ void put_mean_source(Json& data, const MeanSpec& m) {
   }
 }
 
-bool looks_like_number(const std::string& s) {
-  return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' ||
-                        s[0] == '+' || s[0] == '.');
-}
-
 double parse_k(const std::string& text, const std::string& what) {
   NumberOptions no;
   no.allow_nonfinite = true;
@@ -116,27 +111,7 @@ std::vector<double> expand_ks(const std::vector<std::string>& args) {
 
 std::vector<double> expand_probabilities(const std::vector<std::string>& args,
                                          const std::string& what) {
-  std::vector<double> ps;
-  for (const auto& a : args) {
-    if (a == "-" || (!looks_like_number(a) && std::filesystem::exists(a))) {
-      NumberStream in(a, true);
-      double v;
-      while (in.next(v)) {
-        pn::check_probability(v, in.position());
-        ps.push_back(v);
-      }
-    } else {
-      NumberOptions no;
-      no.allow_nonfinite = true;
-      for (double v : parse_number_list(a, what, no)) {
-        pn::check_probability(v, what);
-        ps.push_back(v);
-      }
-    }
-    if (ps.size() > kMaxRows) throw InputError(what + ": at most 1000000 values");
-  }
-  if (ps.empty()) throw InputError(what + ": no values given");
-  return ps;
+  return expand_values(args, ValueKind::probabilities, what);
 }
 
 // k range shown in plots for a set of means.

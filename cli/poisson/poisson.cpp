@@ -26,7 +26,7 @@ void setup_poisson(CLI::App& root) {
               "  numkit poisson pmf 0..12 --mean 3\n"
               "  numkit poisson pmf 1000000000000 --mean 1e12 --json\n"
               "  numkit poisson pmf 0..20 --mean 1,4,10 --plot -");
-  setup_value(*p, Fn::logpmf, "log P(N = k), finite where P(N = k) underflows",
+  setup_value(*p, Fn::log_pmf, "log P(N = k), finite where P(N = k) underflows",
               "  numkit poisson logpmf 5000 --mean 3\n"
               "  numkit poisson logpmf 0 1 2 --mean 1e15 --csv");
   setup_value(*p, Fn::cdf, "P(N <= k)",
@@ -36,9 +36,9 @@ void setup_poisson(CLI::App& root) {
   setup_value(*p, Fn::sf, "P(N > k) = P(N >= k+1), without cancellation",
               "  numkit poisson sf 5 --rate 3\n"
               "  numkit poisson sf 1000100 --mean 1e6 --json");
-  setup_value(*p, Fn::logcdf, "log P(N <= k), finite where P(N <= k) underflows",
+  setup_value(*p, Fn::log_cdf, "log P(N <= k), finite where P(N <= k) underflows",
               "  numkit poisson logcdf 0 --mean 1e6");
-  setup_value(*p, Fn::logsf, "log P(N > k), finite where P(N > k) underflows",
+  setup_value(*p, Fn::log_sf, "log P(N > k), finite where P(N > k) underflows",
               "  numkit poisson logsf 1000 --mean 3\n"
               "  numkit poisson logsf 1060000000000 --mean 1e12");
   setup_quantile(*p);

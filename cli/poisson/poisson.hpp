@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "common/command.hpp"
+#include "common/values.hpp"
 #include "numkit/io/report.hpp"
 #include "numkit/plot/plot.hpp"
+#include "numkit/poisson/distribution.hpp"
 
 namespace numkit::cli::poissoncli {
 
@@ -37,7 +39,6 @@ std::vector<double> resolve_means(const MeanSpec& m);
 // resolve_means, for commands that return counts: mean <= 1e15 (poisson::kMaxCountMean)
 std::vector<double> resolve_count_means(const MeanSpec& m);
 void put_mean_source(io::Json& data, const MeanSpec& m);
-bool looks_like_number(const std::string& s);
 double parse_k(const std::string& text, const std::string& what);
 // K arguments: integers, ranges a..b, `-` (stdin) or files of integers.
 std::vector<double> expand_ks(const std::vector<std::string>& args);
@@ -49,7 +50,8 @@ plot::Figure pmf_figure(const std::vector<double>& means);
 
 // ---- the commands ------------------------------------------------------------------------------
 
-enum class Fn { pmf, logpmf, cdf, sf, logcdf, logsf };
+// pmf | logpmf | cdf | sf | logcdf | logsf: the library's six functions of k
+using Fn = ::numkit::poisson::Function;
 
 struct ValueOptions {
   Fn fn = Fn::pmf;

@@ -10,41 +10,19 @@ namespace numkit::cli::poissoncli {
 namespace pn = numkit::poisson;
 using io::Json;
 
-namespace {
-
-pn::Function library_function(Fn f) {
-  switch (f) {
-    case Fn::pmf:
-      return pn::Function::pmf;
-    case Fn::logpmf:
-      return pn::Function::log_pmf;
-    case Fn::cdf:
-      return pn::Function::cdf;
-    case Fn::sf:
-      return pn::Function::sf;
-    case Fn::logcdf:
-      return pn::Function::log_cdf;
-    case Fn::logsf:
-      return pn::Function::log_sf;
-  }
-  return pn::Function::pmf;
-}
-
-}  // namespace
-
 const char* fn_name(Fn f) {
   switch (f) {
     case Fn::pmf:
       return "pmf";
-    case Fn::logpmf:
+    case Fn::log_pmf:
       return "logpmf";
     case Fn::cdf:
       return "cdf";
     case Fn::sf:
       return "sf";
-    case Fn::logcdf:
+    case Fn::log_cdf:
       return "logcdf";
-    case Fn::logsf:
+    case Fn::log_sf:
       return "logsf";
   }
   return "";
@@ -61,10 +39,10 @@ int run_value(const ValueOptions& o) {
   if (ks.size() == 1 && means.size() == 1) {
     rep.data["mean"] = means[0];
     rep.data["k"] = kjson(ks[0]);
-    const double v = pn::evaluate(library_function(o.fn), ks[0], means[0]);
+    const double v = pn::evaluate(o.fn, ks[0], means[0]);
     rep.data[name] = v;
     underflow = v == 0 && (o.fn == Fn::pmf || o.fn == Fn::cdf || o.fn == Fn::sf);
-    if (o.fn == Fn::sf || o.fn == Fn::logsf)
+    if (o.fn == Fn::sf || o.fn == Fn::log_sf)
       rep.notes.push_back("sf(k) = P(N > k) = P(N >= " + fmt(ks[0] + 1) + ")");
   } else {
     if (means.size() == 1) rep.data["mean"] = means[0];
@@ -78,7 +56,7 @@ int run_value(const ValueOptions& o) {
     table.integral[table.columns.size() - 2] = true;  // k <= 2^53, checked on input
     std::vector<double> values(ks.size());
     for (double m : means) {
-      pn::evaluate(library_function(o.fn), ks, m, values);
+      pn::evaluate(o.fn, ks, m, values);
       if (means.size() > 1) table.values.front().insert(table.values.front().end(), ks.size(), m);
       auto& k_column = table.values[table.columns.size() - 2];
       k_column.insert(k_column.end(), ks.begin(), ks.end());
@@ -87,7 +65,7 @@ int run_value(const ValueOptions& o) {
         underflow = underflow || std::find(values.begin(), values.end(), 0.0) != values.end();
     }
     rep.csv_table = "values";
-    if (o.fn == Fn::sf || o.fn == Fn::logsf) rep.notes.push_back("sf(k) = P(N > k)");
+    if (o.fn == Fn::sf || o.fn == Fn::log_sf) rep.notes.push_back("sf(k) = P(N > k)");
   }
   if (underflow)
     rep.notes.push_back(

@@ -6,10 +6,10 @@
 #include <boost/math/tools/rational.hpp>
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <string>
 
 #include "numkit/core/error.hpp"
+#include "numkit/core/number.hpp"
 #include "temme_coefficients.hpp"
 
 namespace numkit::poisson {
@@ -22,13 +22,9 @@ constexpr LD kLn2Pi = 1.83787706640934548356065947281123527972279494727556682563
 constexpr LD kPi = 3.141592653589793238462643383279502884197169399375105820974L;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// Values in messages: the shortest decimal that reads back as v ("1.1", not 1.1000000000000001).
 std::string show(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
+  return format_number(v);
 }
 
 // log(k!) for k = 0..20, from the exact factorials (all exactly representable in long double).
