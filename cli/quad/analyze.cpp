@@ -154,7 +154,7 @@ io::Report analysis_report(const QuadForm& form, const quad::Analysis& a, int di
 }  // namespace
 
 int run_analyze(const AnalyzeOptions& o) {
-  QuadForm form = load_form(o.in);
+  QuadForm form = load_form(o.in, o.gen);
   quad::AnalyzeOptions ao;
   ao.rank_tol = o.rank_tol;
   quad::Analysis a = quad::analyze(form, ao);
@@ -171,6 +171,7 @@ void setup_analyze(CLI::App& quad_cmd) {
       "stationary points (unique minimum/maximum, saddle, affine set of minimizers, or a "
       "direction along which f is unbounded)");
   add_form_options(cmd, o->in);
+  add_generate_options(cmd, o->gen);
   cmd->add_option("--rank-tol", o->rank_tol,
                   "relative tolerance: eigenvalues with |λ| <= tol·max|λ| count as zero "
                   "(default n·ε, as LAPACK and NumPy)")
@@ -188,7 +189,8 @@ void setup_analyze(CLI::App& quad_cmd) {
       "  numkit quad analyze -A \"[[3,2],[2,6]]\" -b \"[-2,8]\" --half\n"
       "  numkit quad analyze --expr \"3*x^2+2*x*y+6*y^2-2*x+8*y+1\"\n"
       "  numkit quad analyze -A \"[[1,1],[1,1]]\" -b \"[1,-1]\" --json\n"
-      "  numkit quad analyze -A \"[[1,2],[2,1]]\"");
+      "  numkit quad analyze -A \"[[1,2],[2,1]]\"\n"
+      "  numkit quad analyze --generate laplace2d --n 300 --half");
   bind_run<AnalyzeOptions>(cmd, o, run_analyze);
 }
 

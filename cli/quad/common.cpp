@@ -29,6 +29,51 @@ void add_form_options(CLI::App* cmd, FormInput& in) {
                 "conjugate-gradient literature");
 }
 
+void add_generate_options(CLI::App* cmd, GenerateInput& gen) {
+  cmd->add_option("--generate", gen.kind,
+                  "a generated problem instead of -A: laplace2d, laplace3d or random-spd, the "
+                  "matrix of quad generate built in memory (b defaults to ones)")
+      ->type_name("PROBLEM");
+  cmd->add_option("--n", gen.n, "with --generate: grid side (Laplacians) or matrix size")
+      ->type_name("N");
+  cmd->add_option("--cond", gen.cond, "with --generate random-spd: condition number (default 1e3)")
+      ->type_name("X");
+  cmd->add_option("--seed", gen.seed, "with --generate random-spd: seed (default 1)")
+      ->type_name("N");
+}
+
+quad::TestProblemSpec problem_spec(const GenerateInput& gen, const FormInput& in) {
+  if (!in.A.empty() || !in.expr.empty())
+    throw UsageError("--generate: cannot be combined with -A or --expr");
+  if (!in.vars.empty()) throw UsageError("--vars: only with --expr");
+  quad::TestProblemSpec spec;
+  spec.kind = quad::parse_problem(gen.kind);
+  if (spec.kind != quad::TestProblem::random_spd && (gen.cond != 1e3 || gen.seed != 1))
+    throw UsageError("--cond, --seed: only with --generate random-spd");
+  if (!gen.n) throw UsageError("--generate: needs --n N");
+  if (gen.seed < 0) throw InputError("--seed: must be >= 0, got " + std::to_string(gen.seed));
+  spec.n = *gen.n;
+  spec.cond = gen.cond;
+  spec.seed = static_cast<std::uint64_t>(gen.seed);
+  return spec;
+}
+
+void require_generate_flags_used(const GenerateInput& gen) {
+  if (gen.kind.empty() && (gen.n || gen.cond != 1e3 || gen.seed != 1))
+    throw UsageError("--n, --cond, --seed: only with --generate");
+}
+
+QuadForm load_form(const FormInput& in, const GenerateInput& gen) {
+  require_generate_flags_used(gen);
+  if (gen.kind.empty()) return load_form(in);
+  const quad::TestProblemSpec spec = problem_spec(gen, in);
+  Eigen::VectorXd b;
+  if (!in.b.empty()) b = read_vector(in.b, "-b");
+  const double c = in.c.empty() ? 0.0 : parse_double(in.c, "-c");
+  return quad::generate_form(spec, std::move(b), c,
+                             in.half ? quad::Convention::half : quad::Convention::full);
+}
+
 std::vector<std::string> split_names(const std::string& text) {
   std::vector<std::string> out;
   std::string cur;

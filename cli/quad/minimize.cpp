@@ -140,11 +140,11 @@ int run_minimize_petsc(const MinimizeOptions& o, const std::vector<quad::Method>
   const petsc::Engine& eng = petsc::engine();  // exit 2 with one line if it cannot be loaded
   const auto conv = o.in.half ? quad::Convention::half : quad::Convention::full;
   petsc::DistributedForm form = [&] {
-    if (!o.petsc.generate.empty()) {
-      if (!o.in.A.empty() || !o.in.expr.empty())
-        throw UsageError("--generate: cannot be combined with -A or --expr");
+    if (!o.gen.kind.empty()) {
+      const quad::TestProblemSpec spec = problem_spec(o.gen, o.in);
       const double c = o.in.c.empty() ? 0.0 : parse_double(o.in.c, "-c");
-      return petsc::DistributedForm::generate(o.petsc.generate, o.petsc.n, 1e3, 1, o.in.b, c, conv);
+      return petsc::DistributedForm::generate(std::string(quad::to_string(spec.kind)), spec.n,
+                                              spec.cond, spec.seed, o.in.b, c, conv);
     }
     if (loaded) return petsc::DistributedForm::from_form(*loaded);
     if (o.in.expr.empty() && is_mtx_file(o.in.A)) {
@@ -370,6 +370,7 @@ int run_minimize(const MinimizeOptions& o) {
   auto precond = parse_precond(o.precond);
   const bool uses_gd = std::find(methods.begin(), methods.end(), quad::Method::gd) != methods.end();
   if (!o.lr.empty() && !uses_gd) throw UsageError("--lr: only with --method gd");
+  require_generate_flags_used(o.gen);
   const auto backend = petsc::parse_backend(o.petsc.backend);
   const bool mpi = petsc::launched_by_mpi();
   if (backend == petsc::Backend::native) {
@@ -382,9 +383,9 @@ int run_minimize(const MinimizeOptions& o) {
   }
   if (backend == petsc::Backend::petsc ||
       (backend == petsc::Backend::automatic &&
-       (mpi || precond == quad::Precond::amg || !o.petsc.generate.empty())))
+       (mpi || precond == quad::Precond::amg || !o.gen.kind.empty())))
     return run_minimize_petsc(o, methods, precond, nullptr);
-  QuadForm form = load_form(o.in);
+  QuadForm form = load_form(o.in, o.gen);
   const bool uses_pcg =
       std::find(methods.begin(), methods.end(), quad::Method::pcg) != methods.end();
   if (backend == petsc::Backend::automatic && o.precond.empty() && uses_pcg && form.is_sparse() &&
@@ -466,6 +467,7 @@ void setup_minimize(CLI::App& quad_cmd) {
                   "the PETSc engine; the default for a sparse A with n >= 1e5) or none")
       ->type_name("NAME");
   add_petsc_options(cmd, o->petsc);
+  add_generate_options(cmd, o->gen);
   cmd->add_option("--x0", o->x0, "starting point of the iterative methods (default 0)")
       ->type_name("VECTOR");
   cmd->add_option("--tol", o->tol,

@@ -1,5 +1,5 @@
 // The flags of quad minimize that select and tune the PETSc engine (numkit/petsc/): which backend
-// runs, the algebraic multigrid and its settings, extra PETSc options and generated problems.
+// runs, the algebraic multigrid and its settings and extra PETSc options.
 #include "quad/quad.hpp"
 
 namespace numkit::cli::quadcli {
@@ -32,12 +32,6 @@ void add_petsc_options(CLI::App* cmd, PetscOptions& p) {
                   "extra PETSc options for the PETSc engine, e.g. "
                   "\"-pc_hypre_boomeramg_max_levels 20\"")
       ->type_name("TEXT");
-  cmd->add_option("--generate", p.generate,
-                  "solve a generated problem instead of -A: laplace2d, laplace3d or random-spd "
-                  "(as quad generate; b defaults to ones); under mpirun each process builds its "
-                  "own rows")
-      ->type_name("PROBLEM");
-  cmd->add_option("--n", p.n, "with --generate: grid side or matrix size")->type_name("N");
 }
 
 }  // namespace numkit::cli::quadcli

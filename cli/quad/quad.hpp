@@ -24,9 +24,22 @@ struct FormInput {
 };
 
 void add_form_options(CLI::App* cmd, FormInput& in);
+
+// --generate PROBLEM --n N (--cond, --seed): a generated matrix instead of -A, as quad generate
+// writes it, built in memory (on the PETSc engine, each process builds its own rows).
+struct GenerateInput {
+  std::string kind;  // empty: no --generate
+  std::optional<long> n;
+  double cond = 1e3;
+  long long seed = 1;
+};
+void add_generate_options(CLI::App* cmd, GenerateInput& gen);
+quad::TestProblemSpec problem_spec(const GenerateInput& gen, const FormInput& in);
+void require_generate_flags_used(const GenerateInput& gen);  // --n etc. without --generate
 std::vector<std::string> split_names(const std::string& text);
 std::string input_name(const MatrixInput& m, const std::string& flag);
 quad::QuadForm load_form(const FormInput& in);
+quad::QuadForm load_form(const FormInput& in, const GenerateInput& gen);
 
 io::Json vec_json(const Eigen::VectorXd& v);
 std::string convention_text(const quad::QuadForm& f);
@@ -42,6 +55,7 @@ void put_vector(io::Json& d, const std::string& key, const Eigen::VectorXd& v, i
 
 struct AnalyzeOptions {
   FormInput in;
+  GenerateInput gen;
   double rank_tol = 0;
   std::string x_out;
   OutputOptions out;
@@ -50,19 +64,18 @@ void setup_analyze(CLI::App& quad_cmd);
 int run_analyze(const AnalyzeOptions& o);
 
 // The PETSc engine's flags of quad minimize (cli/quad/petsc_backend.cpp): --backend, the AMG
-// settings, --petsc-options and --generate.
+// settings and --petsc-options.
 struct PetscOptions {
   std::string backend = "auto";
   std::string amg = "hypre";
   std::string amg_threshold, amg_aggressive, amg_coarsen, amg_interp, amg_smoother;
   std::string petsc_options;
-  std::string generate;
-  long n = 0;
 };
 void add_petsc_options(CLI::App* cmd, PetscOptions& p);
 
 struct MinimizeOptions {
   FormInput in;
+  GenerateInput gen;
   PetscOptions petsc;
   std::string methods = "direct";
   std::string precond;  // empty: jacobi, or amg for a large sparse A (kAmgByDefault)

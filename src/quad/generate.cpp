@@ -112,6 +112,39 @@ Eigen::MatrixXd random_spd(long n, double cond, std::uint64_t seed) {
   return S;
 }
 
+std::string_view to_string(TestProblem p) {
+  switch (p) {
+    case TestProblem::laplace2d:
+      return "laplace2d";
+    case TestProblem::laplace3d:
+      return "laplace3d";
+    case TestProblem::random_spd:
+      return "random-spd";
+  }
+  return "?";
+}
+
+TestProblem parse_problem(std::string_view name) {
+  for (TestProblem p : {TestProblem::laplace2d, TestProblem::laplace3d, TestProblem::random_spd})
+    if (name == to_string(p)) return p;
+  throw UsageError("--generate: unknown problem \"" + std::string(name) +
+                   "\"; expected laplace2d, laplace3d or random-spd");
+}
+
+QuadForm generate_form(const TestProblemSpec& spec, Eigen::VectorXd b, double c, Convention conv) {
+  const std::string what = "--generate " + std::string(to_string(spec.kind));
+  if (spec.kind == TestProblem::random_spd) {
+    Eigen::MatrixXd A = random_spd(spec.n, spec.cond, spec.seed);
+    // the file stores the lower triangle: the form is that triangle mirrored, bit for bit
+    A.triangularView<Eigen::StrictlyUpper>() = A.transpose().triangularView<Eigen::StrictlyUpper>();
+    if (b.size() == 0) b = Eigen::VectorXd::Ones(A.rows());
+    return QuadForm(std::move(A), std::move(b), c, conv, what, "-b");
+  }
+  SparseMatrix A = spec.kind == TestProblem::laplace2d ? laplace2d(spec.n) : laplace3d(spec.n);
+  if (b.size() == 0) b = Eigen::VectorXd::Ones(A.rows());
+  return QuadForm(std::move(A), std::move(b), c, conv, what, "-b");
+}
+
 void write_matrix_market(const SparseMatrix& A, const std::string& path, bool symmetric,
                          const std::string& comment) {
   std::string text = to_matrix_market(A, symmetric);

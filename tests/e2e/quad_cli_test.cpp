@@ -243,6 +243,44 @@ TEST_CASE("quad_generate_writes_a_laplacian_that_cg_and_direct_solve_alike", "[q
   CHECK(std::abs(Json::parse(c.out)["condition_number"].get<double>() - 100) < 1e-9);
 }
 
+// --generate builds in memory exactly the form that reading quad generate's files gives: the
+// whole report is the same, on the dense path, the sparse path (n above the dense cutoff) and for
+// minimize in process.
+TEST_CASE("quad_generate_in_memory_answers_exactly_as_the_generated_files", "[quad][e2e]") {
+  auto dir = numkit::test::fresh_dir();
+  struct Case {
+    std::string problem, gen_flags;
+  };
+  for (const Case& c :
+       {Case{"laplace2d", "--n 7"}, Case{"laplace2d", "--n 50"}, Case{"laplace3d", "--n 6"},
+        Case{"random-spd", "--n 12 --cond 100 --seed 2"}}) {
+    INFO(c.problem << " " << c.gen_flags);
+    REQUIRE(run_shell("numkit quad generate " + c.problem + " " + c.gen_flags +
+                          " -o g.mtx --rhs g_rhs.mtx",
+                      dir)
+                .exit_code == 0);
+    auto from_file = run_shell("numkit quad analyze -A g.mtx -b g_rhs.mtx --half --json", dir);
+    auto in_memory = run_shell(
+        "numkit quad analyze --generate " + c.problem + " " + c.gen_flags + " --half --json", dir);
+    REQUIRE(from_file.exit_code == 0);
+    REQUIRE(in_memory.exit_code == 0);
+    CHECK(json_of(in_memory) == json_of(from_file));
+    const std::string m = " --half --method direct,cg --tol 1e-12 --backend native --json";
+    auto min_file = run_shell("numkit quad minimize -A g.mtx -b g_rhs.mtx" + m, dir);
+    auto min_memory =
+        run_shell("numkit quad minimize --generate " + c.problem + " " + c.gen_flags + m, dir);
+    REQUIRE(min_memory.exit_code == 0);
+    Json a = json_of(min_file), b = json_of(min_memory);
+    for (auto& j : {&a, &b})
+      for (auto& row : (*j)["methods"]) row.erase("seconds");
+    CHECK(a == b);
+  }
+  // b from -b replaces the generator's ones; c is added
+  auto z = json_of(run_shell(
+      "numkit quad analyze --generate laplace2d --n 2 -b \"[0,0,0,0]\" -c 5 --half --json", dir));
+  CHECK(z["minimum"] == 5);
+}
+
 TEST_CASE("quad_warns_about_ill_conditioned_input", "[quad][e2e]") {
   auto dir = numkit::test::fresh_dir();
   std::string hilbert;
@@ -310,6 +348,17 @@ TEST_CASE("quad_refuses_bad_input_with_one_line_and_exit_2", "[quad][e2e]") {
       {"quad generate laplace2d --n 0", "--n: must be"},
       {"quad generate random-spd --n 4 --cond 0.5", "--cond"},
       {"quad generate laplace2d --n 3 --cond 10", "--cond, --seed: only for random-spd"},
+      {"quad analyze --generate foo --n 3", "--generate: unknown problem \"foo\""},
+      {"quad analyze --generate laplace2d", "--generate: needs --n N"},
+      {"quad analyze --generate laplace2d --n 0", "--n: must be between 1 and"},
+      {"quad analyze --generate laplace3d --n 5000", "--n: must be between 1 and 1000"},
+      {"quad analyze -A \"[[1]]\" --n 3", "--n, --cond, --seed: only with --generate"},
+      {"quad analyze --generate laplace2d --n 3 -A \"[[1]]\"", "cannot be combined with -A"},
+      {"quad analyze --generate laplace2d --n 3 --seed 4", "only with --generate random-spd"},
+      {"quad analyze --generate laplace2d --n 3 -b \"[1,2]\"", "-b"},
+      {"quad analyze --generate random-spd --n 4 --cond 0.5", "--cond"},
+      {"quad minimize --generate laplace2d --n 3 --backend native --vars x", "--vars"},
+      {"quad minimize -A \"[[1]]\" --seed 3", "--n, --cond, --seed: only with --generate"},
   };
   for (const auto& c : cases) {
     auto r = run_shell("numkit " + c.cmd, dir);

@@ -268,3 +268,32 @@ TEST_CASE("sparse_direct_reports_setup_and_solve_times_and_the_solver", "[quad]"
   CHECK(r.peak_memory_bytes > 0);
   CHECK(r.solver.find("CHOLMOD supernodal") == 0);
 }
+
+TEST_CASE("generated_forms_are_the_generators_matrices_with_ones_as_b", "[quad]") {
+  using numkit::quad::TestProblem;
+  using numkit::quad::TestProblemSpec;
+  const QuadForm lap = numkit::quad::generate_form(TestProblemSpec{TestProblem::laplace3d, 4}, {},
+                                                   2.5, Convention::half);
+  REQUIRE(lap.is_sparse());
+  const SparseMatrix want = numkit::quad::laplace3d(4);
+  CHECK((Eigen::MatrixXd(lap.sparse_hessian()) - Eigen::MatrixXd(want)).norm() == 0);
+  CHECK(lap.b() == Eigen::VectorXd::Ones(64));
+  CHECK(lap.c() == 2.5);
+  // random-spd is its lower triangle mirrored (as its file stores it): exactly symmetric
+  const QuadForm spd =
+      numkit::quad::generate_form(TestProblemSpec{TestProblem::random_spd, 9, 50, 3},
+                                  Eigen::VectorXd::Zero(9), 0, Convention::half);
+  const Eigen::MatrixXd& H = spd.dense_hessian();
+  CHECK(H == H.transpose());
+  CHECK(!spd.symmetrized());
+  const Eigen::MatrixXd ref = numkit::quad::random_spd(9, 50, 3);
+  CHECK(H.triangularView<Eigen::Lower>().toDenseMatrix() ==
+        ref.triangularView<Eigen::Lower>().toDenseMatrix());
+  CHECK(spd.b().isZero());
+  CHECK(numkit::quad::parse_problem("random-spd") == TestProblem::random_spd);
+  CHECK_THROWS_WITH(numkit::quad::parse_problem("laplace4d"),
+                    Catch::Contains("unknown problem \"laplace4d\""));
+  CHECK_THROWS_WITH(numkit::quad::generate_form(TestProblemSpec{TestProblem::laplace2d, 3},
+                                                Eigen::VectorXd::Ones(4), 0, Convention::full),
+                    Catch::Contains("-b"));
+}

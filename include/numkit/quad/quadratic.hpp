@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace numkit::quad {
@@ -228,6 +229,23 @@ SparseMatrix laplace2d(long n);  // 5-point Laplacian on an n×n grid (Dirichlet
 SparseMatrix laplace3d(long n);  // 7-point Laplacian on an n×n×n grid, n³ unknowns
 // dense Q·diag(λ)·Qᵀ, Q a random orthogonal matrix (seeded), λ geometric from 1 to cond
 Eigen::MatrixXd random_spd(long n, double cond, std::uint64_t seed);
+
+// The problems of `quad generate`, by name, for `--generate` on analyze and minimize.
+enum class TestProblem { laplace2d, laplace3d, random_spd };
+std::string_view to_string(TestProblem p);         // "laplace2d", "laplace3d", "random-spd"
+TestProblem parse_problem(std::string_view name);  // UsageError naming --generate if unknown
+
+struct TestProblemSpec {
+  TestProblem kind = TestProblem::laplace2d;
+  long n = 0;              // grid side (the Laplacians) or matrix size (random-spd)
+  double cond = 1e3;       // random-spd only
+  std::uint64_t seed = 1;  // random-spd only
+};
+
+// The form of a generated matrix, exactly as reading the files `quad generate` writes would give
+// it (random-spd is stored as its lower triangle, so the form uses that triangle mirrored). An
+// empty b is the generator's right-hand side, ones (what `quad generate --rhs` writes).
+QuadForm generate_form(const TestProblemSpec& spec, Eigen::VectorXd b, double c, Convention conv);
 
 // Matrix Market writers (atomic: temp file + rename). symmetric: store the lower triangle.
 void write_matrix_market(const SparseMatrix& A, const std::string& path, bool symmetric,
