@@ -112,7 +112,7 @@ def two_d(tmp):
           wall_sc, r_sc))
     print("setup+solve: PETSc program / numkit = %.2f (>= 1: numkit no slower)" % (pe_ss / nk_ss))
     print("whole process from the .mtx file: scipy / numkit = %.1f (target >= 10)" % (wall_sc / wall_nk))
-    print("numkit preconditioner: %s" % nk.get("preconditioner"))
+    print("numkit solver: %s" % nk.get("solver"))
 
 
 def three_d(tmp):
@@ -143,7 +143,7 @@ def three_d(tmp):
           pe["peak_bytes_all"] / 2 ** 30, r_pe))
     print("whole process: PETSc program / numkit = %.2f; numkit under 60 s: %s; under 16 GiB: %s"
           % (wall_pe / wall_nk, wall_nk < 60, nk["peak_memory_bytes"] < 16 * 2 ** 30))
-    print("numkit preconditioner: %s" % nk.get("preconditioner"))
+    print("numkit solver: %s" % nk.get("solver"))
 
 
 def main():

@@ -190,7 +190,9 @@ int run_minimize_petsc(const MinimizeOptions& o, const std::vector<quad::Method>
   d["backend"] = "petsc";
   d["processes"] = eng.size();
   bool omitted = false;
+  // the same timing fields as the native backend's
   auto timing_fields = [&](Json& j, const petsc::EngineReport& r) {
+    j["seconds"] = r.setup_seconds + r.solve_seconds;
     j["setup_seconds"] = r.setup_seconds;
     j["solve_seconds"] = r.solve_seconds;
     j["peak_memory_bytes"] = r.peak_bytes_all;
@@ -198,7 +200,7 @@ int run_minimize_petsc(const MinimizeOptions& o, const std::vector<quad::Method>
   if (reps.size() == 1) {
     const auto& r = reps.front();
     result_fields(d, r.result, rep, omitted, false);
-    if (r.result.method != quad::Method::cg) d["preconditioner"] = r.preconditioner;
+    if (r.result.method != quad::Method::cg) d["solver"] = r.preconditioner;
     if (r.inertia) {
       d["negative_eigenvalues"] = (*r.inertia)[0];
       d["zero_eigenvalues"] = (*r.inertia)[1];
@@ -264,6 +266,7 @@ io::Report minimize_report(const QuadForm& form, const std::vector<quad::Minimiz
         row["setup_seconds"] = r.setup_seconds;
         row["solve_seconds"] = r.solve_seconds;
         row["peak_memory_bytes"] = r.peak_memory_bytes;
+        if (!r.solver.empty()) row["solver"] = r.solver;
       }
       d["methods"].push_back(row);
     }

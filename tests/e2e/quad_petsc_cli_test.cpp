@@ -235,3 +235,24 @@ TEST_CASE("petsc_is_not_loaded_by_commands_that_do_not_use_it") {
       dir);
   CHECK(r.out == "0\n");
 }
+
+// One vocabulary for --timing: both backends name the same fields, and the engine's total is the
+// sum of its parts.
+TEST_CASE("petsc_and_native_timing_reports_have_the_same_fields") {
+  const auto dir = fresh_dir();
+  write_laplacian(dir);
+  const std::string common =
+      "numkit quad minimize -A lap.mtx -b ones.mtx --half --method direct --timing --json ";
+  const Json native = json_of(run_shell(common + "--backend native", dir));
+  const Json petsc = json_of(run_shell(common + "--backend petsc", dir));
+  for (const char* key :
+       {"seconds", "setup_seconds", "solve_seconds", "peak_memory_bytes", "solver"}) {
+    INFO(key);
+    CHECK(native.contains(key));
+    CHECK(petsc.contains(key));
+  }
+  CHECK(petsc["solver"] == "MUMPS LDLᵀ");
+  CHECK(petsc["seconds"].get<double>() ==
+        petsc["setup_seconds"].get<double>() + petsc["solve_seconds"].get<double>());
+  CHECK_FALSE(petsc.contains("preconditioner"));
+}
