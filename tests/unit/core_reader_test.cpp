@@ -1,7 +1,11 @@
+#include <bit>
 #include <catch2/catch.hpp>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "numkit/core/error.hpp"
 #include "numkit/core/number.hpp"
@@ -214,4 +218,66 @@ TEST_CASE("number_stream_reads_large_files_and_reports_positions", "[number_stre
   CHECK(bad.next(v));
   CHECK(bad.next(v));
   CHECK(message_of([&] { bad.next(v); }) == "bad.txt:2:3: expected a number, found \"4x\"");
+}
+
+// The reader's short-decimal fast path must give the correctly rounded double, bit for bit what
+// std::from_chars gives, for every spelling a matrix file uses (and the spellings beside its
+// limits: 15 and 16 digits, powers of ten 22 and 23).
+TEST_CASE("matrix_market_values_read_as_the_correctly_rounded_double", "[reader]") {
+  InFreshDir d;
+  std::vector<std::string> tokens = {"4",
+                                     "-1",
+                                     "0",
+                                     "-0",
+                                     ".5",
+                                     "5.",
+                                     "1E5",
+                                     "1e+22",
+                                     "1e-22",
+                                     "3e23",
+                                     "7e-23",
+                                     "0.1",
+                                     "-0.3",
+                                     "123456789012345",
+                                     "1234567890123456",
+                                     "0.000000000000001",
+                                     "2.5e-300",
+                                     "9007199254740993",
+                                     "1.7976931348623157e308"};
+  std::mt19937_64 rng(7);
+  for (int k = 0; k < 20000; ++k) {
+    const double mag = std::pow(10.0, std::uniform_real_distribution<double>(-30, 30)(rng));
+    const double v = (rng() & 1 ? -1 : 1) * mag;
+    char buf[64];
+    const int digits = 1 + static_cast<int>(rng() % 17);
+    switch (rng() % 3) {
+      case 0:
+        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+        break;
+      case 1:
+        std::snprintf(buf, sizeof buf, "%.*e", digits - 1, v);
+        break;
+      default:
+        std::snprintf(buf, sizeof buf, "%.*f", static_cast<int>(rng() % 12), v);
+    }
+    tokens.emplace_back(buf);
+  }
+  std::string text = "%%MatrixMarket matrix coordinate real general\n" +
+                     std::to_string(tokens.size()) + " 1 " + std::to_string(tokens.size()) + "\n";
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    text += std::to_string(i + 1) + " 1 " + tokens[i] + "\n";
+  d.write("values.mtx", text);
+  const auto m = numkit::read_sparse_matrix("values.mtx", "-A");
+  REQUIRE(m.rows() == static_cast<Eigen::Index>(tokens.size()));
+  std::size_t mismatches = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    double want = 0;
+    std::from_chars(tokens[i].data(), tokens[i].data() + tokens[i].size(), want);
+    const double got = m.coeff(static_cast<Eigen::Index>(i), 0);
+    const bool both_zero = want == 0 && got == 0;  // a stored zero's sign is not the question
+    if (std::bit_cast<std::uint64_t>(got) != std::bit_cast<std::uint64_t>(want) && !both_zero) {
+      if (++mismatches < 5) UNSCOPED_INFO(tokens[i] << ": got " << got << ", want " << want);
+    }
+  }
+  CHECK(mismatches == 0);
 }
