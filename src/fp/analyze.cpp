@@ -1,6 +1,7 @@
 #include "numkit/fp/analyze.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,16 +29,34 @@ namespace {
 
 constexpr std::uint32_t kRelBase = (63u << 23) >> 17;  // key of 2^-64
 
-#if !defined(__AVX512F__) && defined(__AVX2__) && defined(__F16C__)
-// The AVX2 + F16C kernel (machines without AVX-512): eight floats per step. The two histograms
-// are counted in four interleaved 32-bit copies (lane k into copy k % 4), so that increments of
-// the same bin by neighbouring lanes do not wait on one another through memory; the touched bins
-// are added into the 64-bit totals at the end of each call.
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__F16C__))
+// The vector kernels count the two histograms in four interleaved 32-bit copies (lane k into
+// copy k % 4), so that increments of the same bin by neighbouring lanes do not wait on one
+// another through memory; the touched bins are added into the 64-bit totals at the end of each
+// call. The AVX-512 kernel also has one spare bin per copy for lanes that do not count, so its
+// loop over the lanes has no branch.
 struct LaneHistograms {
   static constexpr int kCopies = 4;
-  std::vector<std::uint32_t> exp = std::vector<std::uint32_t>(kCopies * AnalyzeStats::kExpBins);
-  std::vector<std::uint32_t> rel = std::vector<std::uint32_t>(kCopies * AnalyzeStats::kRelBins);
+  static constexpr int kExpStride = AnalyzeStats::kExpBins + 1;
+  static constexpr int kRelStride = AnalyzeStats::kRelBins + 1;
+  std::vector<std::uint32_t> exp = std::vector<std::uint32_t>(kCopies * kExpStride);
+  std::vector<std::uint32_t> rel = std::vector<std::uint32_t>(kCopies * kRelStride);
 };
+
+// Adds bins [lo, hi] of the copies (stride apart) into total and zeroes them.
+inline void flush_lanes(std::uint32_t* h, int stride, std::vector<std::uint64_t>& total, int lo,
+                        int hi) {
+  const int bins = static_cast<int>(total.size());
+  for (int c = 0; c < LaneHistograms::kCopies; ++c)
+    for (int bin = std::max(lo, 0); bin <= std::min(hi, bins - 1); ++bin) {
+      total[static_cast<std::size_t>(bin)] += h[c * stride + bin];
+      h[c * stride + bin] = 0;
+    }
+}
+#endif
+
+#if !defined(__AVX512F__) && defined(__AVX2__) && defined(__F16C__)
+// The AVX2 + F16C kernel (machines without AVX-512): eight floats per step.
 
 inline __m256 abs256(__m256 v) {
   return _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF)));
@@ -68,7 +87,9 @@ void add_floats_avx2(AnalyzeStats& s, const Format& f, float scale, bool saturat
   std::uint64_t c_zero = 0, c_ovf = 0, c_flush = 0, c_sub = 0, c_round = 0, c_err = 0, c_exact = 0,
                 c_count = 0;
   alignas(32) float rel_buf[8];
-  alignas(32) std::int32_t idx[8];
+  alignas(32) std::int32_t idx[8], rel_idx[8];
+  const __m256i exp_spare = _mm256_set1_epi32(AnalyzeStats::kExpBins);
+  const __m256i rel_spare = _mm256_set1_epi32(AnalyzeStats::kRelBins);
   std::uint32_t* exp_h = lanes.exp.data();
   std::uint32_t* rel_h = lanes.rel.data();
   float max_rel = static_cast<float>(s.max_rel);
@@ -115,23 +136,35 @@ void add_floats_avx2(AnalyzeStats& s, const Format& f, float scale, bool saturat
     c_exact += static_cast<unsigned>(std::popcount(pop & ~ne));
     vmaxabs = _mm256_max_ps(vmaxabs, axs);
     vminabs = _mm256_min_ps(vminabs, _mm256_blendv_ps(axs, vinf, zero_v));
-    // exponent histogram (xs is zero or a normal float here)
+    // The histogram indices of all 8 lanes; lanes that do not count go to the spare bin, so the
+    // increments below run without a branch (the mask loops they replace mispredicted).
+    // Exponents: xs is zero or a normal float here. Relative errors: only the inexact lanes.
     const __m256i e = _mm256_add_epi32(
         _mm256_and_si256(_mm256_srli_epi32(_mm256_castps_si256(axs), 23), exp_field), exp_shift);
-    const __m256i e_nz = _mm256_castps_si256(_mm256_andnot_ps(zero_v, _mm256_castsi256_ps(e)));
-    exp_lo = _mm256_min_epi32(exp_lo, _mm256_blendv_epi8(e, exp_lo, _mm256_castps_si256(zero_v)));
+    const __m256i zero_i = _mm256_castps_si256(zero_v);
+    const __m256i e_nz = _mm256_andnot_si256(zero_i, e);
+    exp_lo = _mm256_min_epi32(exp_lo, _mm256_blendv_epi8(e, exp_lo, zero_i));
     exp_hi = _mm256_max_epi32(exp_hi, e_nz);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(idx), e);
-    for (unsigned m = nz; m != 0; m &= m - 1) {
-      const int k = std::countr_zero(m);
-      ++exp_h[(k % kC) * AnalyzeStats::kExpBins + idx[k]];
-    }
-    if (ne == 0) continue;
+    _mm256_store_si256(reinterpret_cast<__m256i*>(idx), _mm256_blendv_epi8(e, exp_spare, zero_i));
     const __m256 ne_v = _mm256_castsi256_ps(
         _mm256_cmpgt_epi32(_mm256_and_si256(_mm256_set1_epi32(static_cast<int>(ne)),
                                             _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128)),
                            _mm256_setzero_si256()));
     const __m256 rel = _mm256_and_ps(ne_v, _mm256_div_ps(abs256(_mm256_sub_ps(r, xs)), axs));
+    __m256i key = _mm256_srli_epi32(_mm256_castps_si256(rel), 17);
+    key = _mm256_min_epi32(
+        _mm256_max_epi32(_mm256_sub_epi32(key, rel_base), _mm256_setzero_si256()), rel_top);
+    const __m256i ne_i = _mm256_castps_si256(ne_v);
+    rel_lo = _mm256_min_epi32(rel_lo, _mm256_blendv_epi8(rel_lo, key, ne_i));
+    rel_hi = _mm256_max_epi32(rel_hi, _mm256_and_si256(key, ne_i));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(rel_idx),
+                       _mm256_blendv_epi8(rel_spare, key, ne_i));
+#pragma GCC unroll 8
+    for (int k = 0; k < 8; ++k) {
+      ++exp_h[(k % kC) * LaneHistograms::kExpStride + idx[k]];
+      ++rel_h[(k % kC) * LaneHistograms::kRelStride + rel_idx[k]];
+    }
+    if (ne == 0) continue;
     sum_lo = _mm256_add_pd(sum_lo, _mm256_cvtps_pd(_mm256_castps256_ps128(rel)));
     sum_hi = _mm256_add_pd(sum_hi, _mm256_cvtps_pd(_mm256_extractf128_ps(rel, 1)));
     // the running maximum rarely grows: one compare per step, the search only when it does
@@ -143,17 +176,6 @@ void add_floats_avx2(AnalyzeStats& s, const Format& f, float scale, bool saturat
           s.max_rel = max_rel;
           s.max_rel_input = static_cast<double>(x[i + k]);
         }
-    }
-    __m256i key = _mm256_srli_epi32(_mm256_castps_si256(rel), 17);
-    key = _mm256_min_epi32(
-        _mm256_max_epi32(_mm256_sub_epi32(key, rel_base), _mm256_setzero_si256()), rel_top);
-    const __m256i ne_i = _mm256_castps_si256(ne_v);
-    rel_lo = _mm256_min_epi32(rel_lo, _mm256_blendv_epi8(rel_lo, key, ne_i));
-    rel_hi = _mm256_max_epi32(rel_hi, _mm256_and_si256(key, ne_i));
-    _mm256_store_si256(reinterpret_cast<__m256i*>(idx), key);
-    for (unsigned m = ne; m != 0; m &= m - 1) {
-      const int k = std::countr_zero(m);
-      ++rel_h[(k % kC) * AnalyzeStats::kRelBins + idx[k]];
     }
   }
   s.count += c_count;
@@ -178,20 +200,19 @@ void add_floats_avx2(AnalyzeStats& s, const Format& f, float scale, bool saturat
     s.min_abs = std::min(s.min_abs, static_cast<double>(mn));
   }
   // the touched bins of the lane copies into the totals, leaving the copies zero
-  auto flush = [](std::uint32_t* h, std::vector<std::uint64_t>& total, int bins, __m256i lo_v,
+  auto flush = [](std::uint32_t* h, int stride, std::vector<std::uint64_t>& total, __m256i lo_v,
                   __m256i hi_v) {
     alignas(32) std::int32_t lo[8], hi[8];
     _mm256_store_si256(reinterpret_cast<__m256i*>(lo), lo_v);
     _mm256_store_si256(reinterpret_cast<__m256i*>(hi), hi_v);
-    const int a = *std::min_element(lo, lo + 8), b = *std::max_element(hi, hi + 8);
-    for (int c = 0; c < kC; ++c)
-      for (int bin = std::max(a, 0); bin <= std::min(b, bins - 1); ++bin) {
-        total[static_cast<std::size_t>(bin)] += h[c * bins + bin];
-        h[c * bins + bin] = 0;
-      }
+    flush_lanes(h, stride, total, *std::min_element(lo, lo + 8), *std::max_element(hi, hi + 8));
   };
-  flush(exp_h, s.exp_hist, AnalyzeStats::kExpBins, exp_lo, exp_hi);
-  flush(rel_h, s.rel_hist, AnalyzeStats::kRelBins, rel_lo, rel_hi);
+  flush(exp_h, LaneHistograms::kExpStride, s.exp_hist, exp_lo, exp_hi);
+  flush(rel_h, LaneHistograms::kRelStride, s.rel_hist, rel_lo, rel_hi);
+  for (int c = 0; c < kC; ++c) {  // the spare bins count nothing
+    exp_h[c * LaneHistograms::kExpStride + AnalyzeStats::kExpBins] = 0;
+    rel_h[c * LaneHistograms::kRelStride + AnalyzeStats::kRelBins] = 0;
+  }
   for (; i < n; ++i) scalar(static_cast<double>(x[i]));
 }
 #endif
@@ -326,6 +347,13 @@ void Analyzer::add(std::span<const double> values) {
 }
 
 void Analyzer::add(std::span<const float> values) {
+  // the vector kernels count in 32-bit lane copies: at most 2^24 values a call
+  constexpr std::size_t kBlock = std::size_t{1} << 24;
+  if (values.size() > kBlock) {
+    for (std::size_t at = 0; at < values.size(); at += kBlock)
+      add(values.subspan(at, std::min(kBlock, values.size() - at)));
+    return;
+  }
 #if defined(__AVX512F__)
   if (fast_kind_ == 1) {
     add_float_fast(values.data(), values.size(), [](__m512 xs) {
@@ -418,9 +446,19 @@ void Analyzer::add_float_fast(const float* x, std::size_t n, Round round) {
   std::uint64_t c_zero = 0, c_ovf = 0, c_flush = 0, c_sub = 0, c_round = 0, c_err = 0, c_exact = 0,
                 c_count = 0;
   alignas(64) float rel_buf[16];
-  alignas(64) std::uint32_t xs_bits[16];
-  std::uint64_t* exp_hist = s.exp_hist.data();
-  std::uint64_t* rel_hist = s.rel_hist.data();
+  alignas(64) std::int32_t exp_idx[16], rel_idx[16];
+  thread_local LaneHistograms lanes;
+  constexpr int kES = LaneHistograms::kExpStride, kRS = LaneHistograms::kRelStride;
+  std::uint32_t* exp_h = lanes.exp.data();
+  std::uint32_t* rel_h = lanes.rel.data();
+  const __m512i exp_field = _mm512_set1_epi32(0xFF);
+  const __m512i exp_shift = _mm512_set1_epi32(AnalyzeStats::kExpOffset - 127);
+  const __m512i exp_spare = _mm512_set1_epi32(AnalyzeStats::kExpBins);
+  const __m512i rel_base = _mm512_set1_epi32(static_cast<int>(kRelBase));
+  const __m512i rel_top = _mm512_set1_epi32(AnalyzeStats::kRelBins - 1);
+  const __m512i rel_spare = _mm512_set1_epi32(AnalyzeStats::kRelBins);
+  __m512i exp_lo = exp_spare, exp_hi = _mm512_set1_epi32(-1);
+  __m512i rel_lo = rel_spare, rel_hi = _mm512_set1_epi32(-1);
   std::size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     const __m512 xv = _mm512_loadu_ps(x + i);
@@ -464,21 +502,33 @@ void Analyzer::add_float_fast(const float* x, std::size_t n, Round round) {
     c_exact += static_cast<unsigned>(std::popcount(static_cast<unsigned>(pop & ~ne)));
     vmaxabs = _mm512_max_ps(vmaxabs, axs);
     vminabs = _mm512_min_ps(vminabs, _mm512_mask_blend_ps(nz, vinf, axs));
-    // exponent histogram (xs is zero or a normal float here)
-    _mm512_store_si512(reinterpret_cast<__m512i*>(xs_bits), _mm512_castps_si512(xs));
-    for (unsigned m = nz; m != 0; m &= m - 1) {
-      const int k = std::countr_zero(m);
-      ++exp_hist[((xs_bits[k] >> 23) & 0xFFu) - 127 + AnalyzeStats::kExpOffset];
+    // The histogram indices of all 16 lanes; lanes that do not count go to the spare bin.
+    // Exponents: xs is zero or a normal float here. Relative errors: only the inexact lanes.
+    const __m512i e = _mm512_add_epi32(
+        _mm512_and_si512(_mm512_srli_epi32(_mm512_castps_si512(axs), 23), exp_field), exp_shift);
+    exp_lo = _mm512_mask_min_epi32(exp_lo, nz, exp_lo, e);
+    exp_hi = _mm512_mask_max_epi32(exp_hi, nz, exp_hi, e);
+    _mm512_store_si512(reinterpret_cast<__m512i*>(exp_idx),
+                       _mm512_mask_blend_epi32(nz, exp_spare, e));
+    const __m512 rel = _mm512_maskz_div_ps(ne, _mm512_abs_ps(_mm512_sub_ps(r, xs)), axs);
+    __m512i key = _mm512_sub_epi32(_mm512_srli_epi32(_mm512_castps_si512(rel), 17), rel_base);
+    key = _mm512_min_epi32(_mm512_max_epi32(key, _mm512_setzero_si512()), rel_top);
+    rel_lo = _mm512_mask_min_epi32(rel_lo, ne, rel_lo, key);
+    rel_hi = _mm512_mask_max_epi32(rel_hi, ne, rel_hi, key);
+    _mm512_store_si512(reinterpret_cast<__m512i*>(rel_idx),
+                       _mm512_mask_blend_epi32(ne, rel_spare, key));
+    for (int k = 0; k < 16; ++k) {
+      ++exp_h[(k % 4) * kES + exp_idx[k]];
+      ++rel_h[(k % 4) * kRS + rel_idx[k]];
     }
     if (ne == 0) continue;
-    const __m512 rel = _mm512_maskz_div_ps(ne, _mm512_abs_ps(_mm512_sub_ps(r, xs)), axs);
     sum_lo = _mm512_add_pd(sum_lo, _mm512_cvtps_pd(_mm512_castps512_ps256(rel)));
     sum_hi = _mm512_add_pd(
         sum_hi,
         _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(rel), 1))));
-    _mm512_store_ps(rel_buf, rel);
     // the running maximum rarely grows: one compare per block, the reduction only when it does
     if (_mm512_cmp_ps_mask(rel, _mm512_set1_ps(static_cast<float>(s.max_rel)), _CMP_GT_OQ) != 0) {
+      _mm512_store_ps(rel_buf, rel);
       const float bmax = _mm512_reduce_max_ps(rel);
       for (int k = 0; k < 16; ++k)
         if (rel_buf[k] == bmax) {
@@ -487,14 +537,15 @@ void Analyzer::add_float_fast(const float* x, std::size_t n, Round round) {
           break;
         }
     }
-    for (unsigned m = ne; m != 0; m &= m - 1) {
-      const int k = std::countr_zero(m);
-      const std::uint32_t key = std::bit_cast<std::uint32_t>(rel_buf[k]) >> 17;
-      const std::uint32_t idx = key <= kRelBase ? 0 : key - kRelBase;
-      ++rel_hist[idx >= static_cast<std::uint32_t>(AnalyzeStats::kRelBins)
-                     ? AnalyzeStats::kRelBins - 1
-                     : idx];
-    }
+  }
+  // the touched bins of the lane copies into the totals (the spare bins are only cleared)
+  flush_lanes(exp_h, kES, s.exp_hist, _mm512_reduce_min_epi32(exp_lo),
+              _mm512_reduce_max_epi32(exp_hi));
+  flush_lanes(rel_h, kRS, s.rel_hist, _mm512_reduce_min_epi32(rel_lo),
+              _mm512_reduce_max_epi32(rel_hi));
+  for (int c = 0; c < LaneHistograms::kCopies; ++c) {
+    exp_h[c * kES + AnalyzeStats::kExpBins] = 0;
+    rel_h[c * kRS + AnalyzeStats::kRelBins] = 0;
   }
   s.count += c_count;
   s.zero += c_zero;
@@ -619,7 +670,8 @@ AnalyzeResult analyze_raw(const std::string& spec, RawType type, const AnalyzeOp
   options.validate();
   const std::size_t esz = type == RawType::f32 ? 4 : 8;
   const char* tname = type == RawType::f32 ? "f32" : "f64";
-  constexpr std::size_t kChunk = 1 << 20;
+  constexpr std::size_t kChunk = 1 << 20;        // stdin
+  constexpr std::size_t kFileChunk = 256 << 10;  // files, per thread
   auto not_multiple = [&](std::uint64_t bytes) {
     return InputError(spec + ": raw " + tname + " input has " + std::to_string(bytes) +
                       " bytes, not a multiple of " + std::to_string(esz));
@@ -666,32 +718,63 @@ AnalyzeResult analyze_raw(const std::string& spec, RawType type, const AnalyzeOp
   for (int t = 0; t < nthreads; ++t) parts.emplace_back(options);
   std::atomic<std::uint64_t> done{0};
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(nthreads));
-  auto work = [&](int t) {
+  // The file is mapped, not copied: the analysis reads the page cache in place (the copy of
+  // pread cost a third of the time). Each thread touches only its own part; pread if the file
+  // cannot be mapped.
+  const void* mapped = size > 0 ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+  if (mapped != MAP_FAILED) ::madvise(const_cast<void*>(mapped), size, MADV_SEQUENTIAL);
+  auto work_mapped = [&](int t) {
     try {
       const std::uint64_t first =
           n * static_cast<std::uint64_t>(t) / static_cast<std::uint64_t>(nthreads);
       const std::uint64_t last =
           n * static_cast<std::uint64_t>(t + 1) / static_cast<std::uint64_t>(nthreads);
-      std::vector<char> buf(kChunk);
-      std::vector<float> tf;
-      std::vector<double> td;
+      Analyzer& part = parts[static_cast<std::size_t>(t)];
+      const std::uint64_t step = kFileChunk / esz;  // values between progress reports
+      for (std::uint64_t at = first; at < last; at += step) {
+        const std::size_t count = static_cast<std::size_t>(std::min(step, last - at));
+        if (type == RawType::f32)
+          part.add(std::span<const float>(static_cast<const float*>(mapped) + at, count));
+        else
+          part.add(std::span<const double>(static_cast<const double*>(mapped) + at, count));
+        const std::uint64_t d = done.fetch_add(count * esz) + count * esz;
+        if (t == 0 && options.progress)
+          options.progress(static_cast<double>(d) / static_cast<double>(size));
+      }
+    } catch (...) {
+      errors[static_cast<std::size_t>(t)] = std::current_exception();
+    }
+  };
+  auto work = [&](int t) {
+    if (mapped != MAP_FAILED) return work_mapped(t);
+    try {
+      const std::uint64_t first =
+          n * static_cast<std::uint64_t>(t) / static_cast<std::uint64_t>(nthreads);
+      const std::uint64_t last =
+          n * static_cast<std::uint64_t>(t + 1) / static_cast<std::uint64_t>(nthreads);
+      // read straight into the values' buffer, small enough to stay in the L2 cache between
+      // the kernel's copy out of the page cache and the analysis
+      std::vector<float> buf32(type == RawType::f32 ? kFileChunk / sizeof(float) : 0);
+      std::vector<double> buf64(type == RawType::f64 ? kFileChunk / sizeof(double) : 0);
+      char* const dest = type == RawType::f32 ? reinterpret_cast<char*>(buf32.data())
+                                              : reinterpret_cast<char*>(buf64.data());
       std::uint64_t off = first * esz;
       const std::uint64_t end = last * esz;
       while (off < end) {
         const std::size_t want =
-            static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, end - off));
+            static_cast<std::size_t>(std::min<std::uint64_t>(kFileChunk, end - off));
         std::size_t got = 0;
         while (got < want) {
-          const ssize_t r =
-              ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(off + got));
+          const ssize_t r = ::pread(fd, dest + got, want - got, static_cast<off_t>(off + got));
           if (r < 0 && errno == EINTR) continue;
           if (r <= 0) throw InputError(spec + ": read error at byte " + std::to_string(off + got));
           got += static_cast<std::size_t>(r);
         }
+        Analyzer& part = parts[static_cast<std::size_t>(t)];
         if (type == RawType::f32)
-          feed<float>(parts[static_cast<std::size_t>(t)], buf, got, tf);
+          part.add(std::span<const float>(buf32.data(), got / sizeof(float)));
         else
-          feed<double>(parts[static_cast<std::size_t>(t)], buf, got, td);
+          part.add(std::span<const double>(buf64.data(), got / sizeof(double)));
         off += got;
         const std::uint64_t d = done.fetch_add(got) + got;
         if (t == 0 && options.progress)
@@ -705,6 +788,7 @@ AnalyzeResult analyze_raw(const std::string& spec, RawType type, const AnalyzeOp
   for (int t = 1; t < nthreads; ++t) pool.emplace_back(work, t);
   work(0);
   for (auto& th : pool) th.join();
+  if (mapped != MAP_FAILED) ::munmap(const_cast<void*>(mapped), size);
   ::close(fd);
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
