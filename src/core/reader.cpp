@@ -1189,6 +1189,21 @@ MatrixInput read_matrix_any(std::string_view spec, std::string_view what,
     return result;
   }
   result.source = src.name;
+  // MATLAB's and Octave's [3 2; 2 6] (and [1 2 3]): one pair of brackets around rows of the
+  // inline form; JSON's [1,2] and [[3,2],[2,6]] stay JSON.
+  if (format == InputFormat::json && options.format == InputFormat::automatic &&
+      src.extension != ".json") {
+    const std::string_view t = trim_view(src.text);
+    const std::string_view inner = t.size() >= 2 ? t.substr(1, t.size() - 2) : std::string_view();
+    if (t.size() >= 2 && t.back() == ']' && inner.find_first_of("[]") == std::string_view::npos &&
+        (inner.find(';') != std::string_view::npos || inner.find(',') == std::string_view::npos) &&
+        !trim_view(inner).empty()) {
+      src.text = inner;
+      src.literal = true;
+      result.dense = parse_grid(src, GridMode::literal, options);
+      return result;
+    }
+  }
   if (format == InputFormat::json) {
     result.dense = to_dense(BracketParser(src, options).parse(), src);
   } else {

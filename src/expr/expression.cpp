@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <numkit/expr/expression.hpp>
 #include <numkit/expr/jet.hpp>
@@ -188,6 +189,25 @@ Eigen::VectorXd parse_point(std::string_view spec, const std::vector<std::string
       parts.push_back(trim(s.substr(start, i - start)));
       start = i + 1;
     }
+  }
+  // One part of whitespace-separated numbers ("1 2", NumPy's savetxt layout of one number per
+  // line, MATLAB's [1 -2]) is that many values; anything else in it ("pi / 2") is an expression.
+  if (parts.size() == 1) {
+    std::vector<std::string_view> tokens;
+    std::string_view rest = parts[0];
+    while (!rest.empty()) {
+      const std::size_t end = rest.find_first_of(" \t\r\n");
+      tokens.push_back(rest.substr(0, end));
+      rest = end == std::string_view::npos ? std::string_view() : trim(rest.substr(end));
+    }
+    auto is_number = [](std::string_view t) {
+      if (const auto eq = t.find('='); eq != std::string_view::npos) t.remove_prefix(eq + 1);
+      double v = 0;
+      const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+      return !t.empty() && ec == std::errc() && end == t.data() + t.size();
+    };
+    if (tokens.size() > 1 && std::all_of(tokens.begin(), tokens.end(), is_number))
+      parts = std::move(tokens);
   }
   const std::size_t n = variables.size();
   Eigen::VectorXd x(static_cast<Eigen::Index>(n));

@@ -53,6 +53,26 @@ TEST_CASE("grad_accepts_named_points_constants_vars_and_stdin", "[e2e][calculus]
   CHECK(run_json({"grad", "x^2+y^2", "--at", "0,0"})["steepest_ascent"].is_null());
 }
 
+// A point is read the same way as every other vector: "1 2", MATLAB's [1 -2], NumPy's savetxt
+// layout (one number per line) from @FILE or stdin; spaces inside an expression stay one value.
+TEST_CASE("grad_reads_points_separated_by_blanks_lines_or_commas", "[e2e][calculus]") {
+  const Json spaced = run_json({"grad", "x^2+y^2", "--at", "1 -2"});
+  CHECK(spaced["point"] == Json::array({1.0, -2.0}));
+  CHECK(spaced["gradient"] == Json::array({2.0, -4.0}));
+  CHECK(run_json({"grad", "x^2+y^2", "--at", "[1 -2]"})["point"] == Json::array({1.0, -2.0}));
+  const auto dir = numkit::test::fresh_dir();
+  const auto path = numkit::test::write_file(dir, "x0.txt", "1.000000000000000000e+00\n-2.5e+00\n");
+  CHECK(run_json({"grad", "x^2+y^2", "--at", "@" + path.string()})["point"] ==
+        Json::array({1.0, -2.5}));
+  CHECK(run_json({"grad", "x^2+y^2", "--at", "-"}, 0, "3\n4\n")["gradient"] ==
+        Json::array({6.0, 8.0}));
+  CHECK(run_json({"grad", "x^2+y^2", "--at", "x=1 y=3"})["point"] == Json::array({1.0, 3.0}));
+  // "pi / 2" is an expression, not three values
+  CHECK(std::abs(run_json({"grad", "sin(t)", "--at", "pi / 2"})["value"].get<double>() - 1) <
+        1e-15);
+  expect_input_error({"grad", "x^2+y^2", "--at", "1 2 3"}, "--at: expected 2 values (x, y), got 3");
+}
+
 TEST_CASE("grad_from_a_file_with_at_sign", "[e2e][calculus]") {
   const auto dir = numkit::test::fresh_dir();
   const auto path = numkit::test::write_file(dir, "f.txt", "x^3 + y\n");

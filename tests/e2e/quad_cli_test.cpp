@@ -281,6 +281,23 @@ TEST_CASE("quad_generate_in_memory_answers_exactly_as_the_generated_files", "[qu
   CHECK(z["minimum"] == 5);
 }
 
+// MATLAB's and Octave's matrix syntax reads as the JSON and inline forms do
+TEST_CASE("quad_reads_matlab_matrices_like_the_json_form", "[quad][e2e]") {
+  auto dir = numkit::test::fresh_dir();
+  const auto json_form = json_of(
+      run_shell("numkit quad analyze -A \"[[3,2],[2,6]]\" -b \"[-2,8]\" --half --json", dir));
+  for (const char* matlab :
+       {"-A \"[3 2; 2 6]\" -b \"[-2 8]\"", "-A \"[3, 2; 2, 6]\" -b \"[-2; 8]\"",
+        "-A \" [3 2\n 2 6] \" -b \"-2 8\""}) {
+    INFO(matlab);
+    CHECK(json_of(run_shell(std::string("numkit quad analyze ") + matlab + " --half --json",
+                            dir)) == json_form);
+  }
+  auto bad = run_shell("numkit quad analyze -A \"[3 2; 2]\"", dir);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("row 2 has 1 entries but row 1") != std::string::npos);
+}
+
 TEST_CASE("quad_warns_about_ill_conditioned_input", "[quad][e2e]") {
   auto dir = numkit::test::fresh_dir();
   std::string hilbert;
