@@ -20,6 +20,9 @@ io::Report gradient_report(const expr::Expression& f, const Eigen::VectorXd& x,
   r.data["expression"] = f.text();
   r.data["variables"] = to_json(f.variables());
   r.data["point"] = to_json(x);
+  // the point with its names: a positional point is never silently assigned to other names
+  if (x.size() <= 10)
+    r.notes.push_back("at " + f.describe_point({x.data(), static_cast<std::size_t>(x.size())}));
   r.data["value"] = value;
   r.data["gradient"] = to_json(g);
   r.data["gradient_norm"] = norm;

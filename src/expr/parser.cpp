@@ -450,6 +450,30 @@ void check_variable_name(std::string_view name, std::string_view what) {
     throw InputError(std::string(what) + ": \"" + n + "\" is a function, not a variable name");
 }
 
+bool natural_less(std::string_view a, std::string_view b) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      std::size_t ie = i, je = j;
+      while (ie < a.size() && digit(a[ie])) ++ie;
+      while (je < b.size() && digit(b[je])) ++je;
+      std::string_view da = a.substr(i, ie - i), db = b.substr(j, je - j);
+      while (da.size() > 1 && da.front() == '0') da.remove_prefix(1);
+      while (db.size() > 1 && db.front() == '0') db.remove_prefix(1);
+      if (da.size() != db.size()) return da.size() < db.size();
+      if (da != db) return da < db;
+      i = ie;
+      j = je;
+      continue;
+    }
+    if (a[i] != b[j]) return a[i] < b[j];
+    ++i;
+    ++j;
+  }
+  return a.size() - i < b.size() - j;
+}
+
 Tree parse_tree(std::string_view text, const std::vector<std::string>& variables) {
   for (std::size_t i = 0; i < variables.size(); ++i) {
     check_variable_name(variables[i], "variables");
@@ -457,7 +481,28 @@ Tree parse_tree(std::string_view text, const std::vector<std::string>& variables
       if (variables[j] == variables[i])
         throw InputError("variables: \"" + variables[i] + "\" is listed twice");
   }
-  return Parser(text, variables).run();
+  Tree tree = Parser(text, variables).run();
+  if (variables.empty() && tree.variables.size() > 1) {
+    // the default order: by name, digit runs compared as numbers (a, b, x, x2, x10, y)
+    const std::size_t n = tree.variables.size();
+    std::vector<int> order(n);
+    for (std::size_t k = 0; k < n; ++k) order[k] = static_cast<int>(k);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return natural_less(tree.variables[static_cast<std::size_t>(a)],
+                          tree.variables[static_cast<std::size_t>(b)]);
+    });
+    std::vector<int> new_index(n);
+    std::vector<std::string> sorted(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      new_index[static_cast<std::size_t>(order[k])] = static_cast<int>(k);
+      sorted[k] = tree.variables[static_cast<std::size_t>(order[k])];
+    }
+    for (Node& node : tree.nodes)
+      if (node.kind == NodeKind::variable)
+        node.variable = new_index[static_cast<std::size_t>(node.variable)];
+    tree.variables = std::move(sorted);
+  }
+  return tree;
 }
 
 }  // namespace numkit::expr

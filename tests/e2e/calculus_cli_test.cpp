@@ -73,6 +73,18 @@ TEST_CASE("grad_reads_points_separated_by_blanks_lines_or_commas", "[e2e][calcul
   expect_input_error({"grad", "x^2+y^2", "--at", "1 2 3"}, "--at: expected 2 values (x, y), got 3");
 }
 
+// The default variable order is by name (x2 before x10), never how the expression is written,
+// and the table echoes the point with its names.
+TEST_CASE("grad_orders_variables_by_name_and_echoes_the_named_point", "[e2e][calculus]") {
+  const Json j = run_json({"grad", "z^2+y*x", "--at", "1,2,3"});
+  CHECK(j["variables"] == Json::array({"x", "y", "z"}));
+  CHECK(j["gradient"] == Json::array({2.0, 1.0, 6.0}));
+  CHECK(run_json({"grad", "x10+x2", "--at", "1,2"})["variables"] == Json::array({"x2", "x10"}));
+  const auto r = run_numkit({"hessian", "y^2*x", "--at", "3,4"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("at x=3, y=4") != std::string::npos);
+}
+
 TEST_CASE("grad_from_a_file_with_at_sign", "[e2e][calculus]") {
   const auto dir = numkit::test::fresh_dir();
   const auto path = numkit::test::write_file(dir, "f.txt", "x^3 + y\n");

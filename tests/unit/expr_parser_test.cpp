@@ -55,9 +55,13 @@ TEST_CASE("precedence_power_is_right_associative_and_binds_tighter_than_unary_mi
   CHECK(eval("e") == std::exp(1.0));
 }
 
-TEST_CASE("variables_follow_first_appearance_or_the_given_order", "[expr]") {
+TEST_CASE("variables_are_in_natural_name_order_or_the_given_order", "[expr]") {
   CHECK(Expression("y + x*theta - x1").variables() ==
-        std::vector<std::string>{"y", "x", "theta", "x1"});
+        std::vector<std::string>{"theta", "x", "x1", "y"});
+  CHECK(Expression("x10 + x2*x1 + b").variables() ==
+        std::vector<std::string>{"b", "x1", "x2", "x10"});
+  // the point follows the names, however the expression is written
+  CHECK(Expression("y - x").value(Eigen::Vector2d(1, 5)) == 4);
   CHECK(Expression("y + x", {"x", "y", "z"}).variables() ==
         std::vector<std::string>{"x", "y", "z"});
   CHECK(Expression("sin(pi*t)").variables() == std::vector<std::string>{"t"});

@@ -92,9 +92,13 @@ struct Tree {
 };
 
 // Parses `text`. Variable order: `variables` if non-empty (every name used must be listed; names
-// listed but unused are allowed), else the order of first appearance. Throws numkit::InputError
-// with the expression and a caret under the offending column on any error.
+// listed but unused are allowed), else by name in natural order (natural_less: x2 before x10), so
+// that a positional point never depends on how the expression happens to be written. Throws
+// numkit::InputError with the expression and a caret under the offending column on any error.
 Tree parse_tree(std::string_view text, const std::vector<std::string>& variables = {});
+
+// Names compared character by character, runs of digits as numbers: a < b < x < x2 < x10 < y.
+bool natural_less(std::string_view a, std::string_view b);
 
 // Validates a variable name (identifier, not a constant or function name); throws InputError.
 void check_variable_name(std::string_view name, std::string_view what);
