@@ -15,7 +15,7 @@ void add_expression_options(CLI::App& cmd, ExpressionInput& in) {
   cmd.add_option(
       "EXPR", in.expression,
       "the function, e.g. \"x^2+y^2\" (required); - reads it from stdin, @FILE from a file");
-  cmd.add_option("--vars", in.vars, "variable order, e.g. x,y (default: order of first appearance)")
+  cmd.add_option("--vars", in.vars, "variable order, e.g. y,x (default: by name, x2 before x10)")
       ->type_name("LIST");
 }
 

@@ -25,7 +25,7 @@ inline constexpr std::size_t kMaxHessianVariables = 2000;
 
 class Expression {
  public:
-  // Parses text (see ast.hpp). Variable order: `variables` if non-empty, else first appearance.
+  // Parses text (see ast.hpp). Variable order: `variables` if non-empty, else natural name order.
   explicit Expression(std::string_view text, const std::vector<std::string>& variables = {});
 
   const std::string& text() const { return tree_.text; }

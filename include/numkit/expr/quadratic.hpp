@@ -9,7 +9,7 @@ namespace numkit::expr {
 
 struct QuadraticCoefficients {
   std::vector<std::string>
-      variables;      // in order: `variables` argument if non-empty, else first appearance
+      variables;      // in order: `variables` argument if non-empty, else natural name order
   Eigen::MatrixXd A;  // symmetric: f = x^T A x + b^T x + c; A(i,j)=A(j,i)=coef(x_i x_j)/2 for i!=j,
                       // A(i,i)=coef(x_i^2)
   Eigen::VectorXd b;
