@@ -209,7 +209,10 @@ int run_minimize(const MinimizeOptions& o) {
   }
   if (all_converged)
     r.notes.push_back("converged: |grad f| <= " + io::shortest(mo.gtol) + " max(1, |x|)");
-  emit(r, o.output);
+  // with --trace - --json the summary is one more JSON line after the rows
+  OutputOptions summary = o.output;
+  summary.json_one_line = o.trace == "-";
+  emit(r, summary);
   if (want_path) emit_plot(path_figure(f, runs), o.output);
   return all_converged ? 0 : 1;
 }

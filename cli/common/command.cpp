@@ -84,6 +84,7 @@ io::RenderOptions OutputOptions::render() const {
   io::RenderOptions r;
   r.format = json ? io::Format::json : csv ? io::Format::csv : io::Format::table;
   r.digits = digits;
+  r.json_one_line = json_one_line;
   return r;
 }
 

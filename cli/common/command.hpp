@@ -35,7 +35,8 @@ struct OutputOptions {
   bool json = false;
   bool csv = false;
   int digits = 12;
-  std::string plot;  // empty: no plot
+  std::string plot;            // empty: no plot
+  bool json_one_line = false;  // set by commands whose --trace - streams JSON Lines before it
   io::RenderOptions render() const;
 };
 

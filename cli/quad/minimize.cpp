@@ -25,6 +25,14 @@ struct TraceSink {
   std::string method;
 };
 
+// With --trace - --json the rows go to stdout as JSON Lines, and the summary follows as one more
+// line: every line of the output is one JSON value.
+OutputOptions summary_output(const MinimizeOptions& o) {
+  OutputOptions out = o.out;
+  out.json_one_line = o.trace == "-";
+  return out;
+}
+
 std::unique_ptr<TraceSink> open_trace(const std::string& spec, const OutputOptions& out) {
   if (spec.empty()) return nullptr;
   auto sink = std::make_unique<TraceSink>();
@@ -228,7 +236,7 @@ int run_minimize_petsc(const MinimizeOptions& o, const std::vector<quad::Method>
   }
   rep.notes.push_back("solved by the PETSc engine (PETSc " + eng.petsc_version() + ") on " +
                       std::to_string(eng.size()) + (eng.size() == 1 ? " process" : " processes"));
-  emit(rep, o.out);
+  emit(rep, summary_output(o));
   bool ok = true;
   for (const auto& r : reps) ok = ok && r.result.status == quad::Status::converged;
   return ok ? 0 : 1;
@@ -364,7 +372,7 @@ int run_mixed_direct(const MinimizeOptions& o, const QuadForm& form,
     f["refine_seconds"] = mr.refine_seconds;
   }
   rep.data["factorization"] = std::move(f);
-  emit(rep, o.out);
+  emit(rep, summary_output(o));
   return succeeded(r) ? 0 : 1;
 }
 
@@ -449,7 +457,7 @@ int run_minimize(const MinimizeOptions& o) {
   }
   if (sink) sink->rows->flush();
   if (!o.x_out.empty()) quad::write_vector(results.front().x, o.x_out);
-  emit(minimize_report(form, results, o.out.digits, o.timing), o.out);
+  emit(minimize_report(form, results, o.out.digits, o.timing), summary_output(o));
   emit_plot(minimize_figure(form, results), o.out);
   return std::all_of(results.begin(), results.end(), succeeded) ? 0 : 1;
 }

@@ -394,7 +394,7 @@ void render(const Report& report, const RenderOptions& options, std::ostream& ou
   }
   switch (options.format) {
     case Format::json:
-      out << to_json_text(report.data, 2) << "\n";
+      out << to_json_text(report.data, options.json_one_line ? -1 : 2) << "\n";
       break;
     case Format::csv:
       if (!report.csv_table.empty() && report.data.contains(report.csv_table) &&

@@ -411,3 +411,28 @@ TEST_CASE("quad_cli_refuses_stdin_for_both_the_matrix_and_the_vector", "[e2e][qu
   CHECK(r.out.empty());
   CHECK(r.err == "numkit: -A and -b: only one input can be - (stdin); give the other as a file\n");
 }
+
+// --trace - --json is JSON Lines throughout: the rows, then the summary as the last line, so one
+// json.loads per line reads it (quad minimize and numkit minimize alike).
+TEST_CASE("trace_on_stdout_with_json_is_one_json_value_per_line", "[quad][e2e]") {
+  auto dir = numkit::test::fresh_dir();
+  for (const std::string cmd :
+       {"numkit quad minimize -A \"[[3,2],[2,6]]\" -b \"[-2,8]\" --half --method cg,sd "
+        "--x0 \"[-2,-2]\" --trace - --json",
+        "numkit minimize \"(1-x)^2+100*(y-x^2)^2\" --x0 -1,1 --trace - --json"}) {
+    INFO(cmd);
+    auto r = run_shell(cmd, dir);
+    REQUIRE(r.exit_code == 0);
+    const auto lines = split_lines(r.out);
+    REQUIRE(lines.size() > 3);
+    for (const auto& line : lines) CHECK_NOTHROW(Json::parse(line));
+    const Json summary = Json::parse(lines.back());
+    CHECK((summary.contains("status") || summary.contains("methods")));
+  }
+  // to a file, stdout keeps the indented document
+  auto f = run_shell(
+      "numkit quad minimize -A \"[[3,2],[2,6]]\" -b \"[-2,8]\" --method cg --trace t.jsonl --json",
+      dir);
+  REQUIRE(f.exit_code == 0);
+  CHECK(f.out.rfind("{\n", 0) == 0);
+}

@@ -16,6 +16,9 @@ enum class Format { table, json, csv };
 struct RenderOptions {
   Format format = Format::table;
   int digits = 12;  // significant digits in tables
+  // --json document on one line: it ends a JSON Lines stream (a trace on stdout), so that every
+  // line of the output is one JSON value
+  bool json_one_line = false;
 };
 
 // Columns of numbers, for a table too long to hold as a Json object per row (a million counts
