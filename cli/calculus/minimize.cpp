@@ -185,7 +185,10 @@ int run_minimize(const MinimizeOptions& o) {
     r.data["x0"] = to_json(x0);
     if (res.hessian_eigenvalues.size() > 0)
       r.data["hessian_eigenvalues"] = to_json(res.hessian_eigenvalues);
-    if (!res.message.empty()) r.notes.push_back(res.message);
+    if (!res.message.empty()) {
+      r.data["reason"] = res.message;  // the same field as quad minimize's
+      r.notes.push_back(res.message);
+    }
   } else {
     r.data["x0"] = to_json(x0);
     io::Json rows = io::Json::array();
@@ -200,6 +203,7 @@ int run_minimize(const MinimizeOptions& o) {
       row["gradient_norm"] = res.grad_norm;
       row["iterations"] = res.iterations;
       row["evaluations"] = res.evaluations;
+      if (!res.message.empty()) row["reason"] = res.message;
       rows.push_back(row);
       if (!res.message.empty())
         r.notes.push_back(std::string(expr::to_string(run.method)) + ": " + res.message);
@@ -233,7 +237,7 @@ void setup_minimize(CLI::App& root) {
   cmd->add_option("--gtol", opts->gtol, "gradient tolerance (default 1e-8)");
   cmd->add_option("--max-iter", opts->max_iter,
                   "iteration limit (default: lbfgs 1000, newton 200, cg 5000, gd 100000)");
-  cmd->add_option("--step", opts->step, "gd: the fixed step (default 1e-3)");
+  cmd->add_option("--step,--lr", opts->step, "gd: the fixed step (default 1e-3)");
   cmd->add_option("--memory", opts->memory, "lbfgs: correction pairs kept (default 8)");
   cmd->add_option("--trace", opts->trace,
                   "stream one row per iteration (k, x, f, grad_norm, step, evaluations) to FILE "

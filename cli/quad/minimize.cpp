@@ -487,7 +487,7 @@ void setup_minimize(CLI::App& quad_cmd) {
   cmd->add_option("--max-iter", o->max_iter,
                   "iteration limit (default 10n+1000 for cg/pcg, 100000 for sd/gd)")
       ->type_name("N");
-  cmd->add_option("--lr", o->lr, "step length η > 0 of gd (x ← x − η∇f); required by gd")
+  cmd->add_option("--lr,--step", o->lr, "step length η > 0 of gd (x ← x − η∇f); required by gd")
       ->type_name("ETA");
   cmd->add_option("--rank-tol", o->rank_tol,
                   "relative rank tolerance for singular A (default n·ε); see quad analyze")

@@ -298,3 +298,16 @@ TEST_CASE("bad_inputs_exit_2_with_a_message", "[e2e][calculus]") {
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("--at") != std::string::npos);
 }
+
+// One vocabulary with quad minimize: the fixed gd step is --step or --lr in both, and a run that
+// stops early says why in "reason".
+TEST_CASE("minimize_and_quad_minimize_share_step_names_and_reason", "[e2e][calculus]") {
+  const Json a = run_json(
+      {"minimize", "x-log(x)", "--x0", "3", "--method", "gd", "--lr", "0.5", "--max-iter", "3"}, 1);
+  CHECK(a["status"] == "max_iterations");
+  CHECK(a["reason"] == "iteration limit 3 reached");
+  const Json b = run_json({"quad", "minimize", "-A", "[[2]]", "--method", "gd", "--step", "0.1"});
+  CHECK(b["status"] == "converged");
+  const Json c = run_json({"quad", "minimize", "-A", "[[2]]", "--method", "gd", "--lr", "0.1"});
+  CHECK(c["minimizer"] == b["minimizer"]);
+}
