@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "numkit/plot/plot.hpp"
@@ -218,4 +219,10 @@ TEST_CASE("plot_quotes_are_concatenated_constants_not_doubled", "[plot][security
   std::ostringstream ascii;
   write_plot(f, "-", ascii);
   CHECK(ascii.str().find("'it's'") != std::string::npos);
+}
+
+// A missing or failing gnuplot is a fault of the machine, not of the user's input.
+TEST_CASE("plot_errors_are_environment_errors_not_input_errors", "[plot]") {
+  STATIC_REQUIRE(std::is_base_of_v<numkit::EnvironmentError, numkit::plot::PlotError>);
+  STATIC_REQUIRE_FALSE(std::is_base_of_v<numkit::InputError, numkit::plot::PlotError>);
 }

@@ -17,9 +17,10 @@
 
 namespace numkit::plot {
 
-// gnuplot missing or failing, or an unwritable target. Exit code 2, after the result is printed.
-struct PlotError : InputError {
-  using InputError::InputError;
+// gnuplot missing or failing, or an unwritable target: a fault of the machine, not of the input
+// (an EnvironmentError). Exit code 2, after the result is printed.
+struct PlotError : EnvironmentError {
+  using EnvironmentError::EnvironmentError;
 };
 
 enum class Style { lines, points, linespoints, steps, boxes, impulses, vectors, dashed };
