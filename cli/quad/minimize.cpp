@@ -405,7 +405,7 @@ int run_minimize(const MinimizeOptions& o) {
     bool loadable = true;
     try {
       petsc::engine();
-    } catch (const InputError& e) {
+    } catch (const EnvironmentError& e) {
       loadable = false;
       warn(std::string(e.what()) + "; pcg uses jacobi");
     }

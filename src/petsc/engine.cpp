@@ -58,22 +58,22 @@ const Engine& engine() {
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
   if (!handle) {
     const char* why = dlerror();
-    throw InputError("petsc engine: cannot load " + path + ": " +
-                     (why ? std::string(why) : "unknown reason") +
-                     " (install libpetsc-real-dev and openmpi-bin, or use --backend native)");
+    throw EnvironmentError("petsc engine: cannot load " + path + ": " +
+                           (why ? std::string(why) : "unknown reason") +
+                           " (install libpetsc-real-dev and openmpi-bin, or use --backend native)");
   }
   auto entry = reinterpret_cast<numkit_petsc_entry_fn>(dlsym(handle, NUMKIT_PETSC_ENTRY_POINT));
   const numkit_petsc_engine* api = entry ? entry() : nullptr;
   if (!api || api->abi_version != NUMKIT_PETSC_ABI_VERSION)
-    throw InputError("petsc engine: " + path +
-                     " is not a numkit PETSc engine of interface version " +
-                     std::to_string(NUMKIT_PETSC_ABI_VERSION));
+    throw EnvironmentError("petsc engine: " + path +
+                           " is not a numkit PETSc engine of interface version " +
+                           std::to_string(NUMKIT_PETSC_ABI_VERSION));
   auto e = std::unique_ptr<Engine>(new Engine);
   e->api_ = api;
   e->path_ = path;
   char version[128] = {0}, err[512] = {0};
   if (api->init(&e->rank_, &e->size_, version, sizeof version, err, sizeof err))
-    throw InputError(std::string("petsc engine: ") + err);
+    throw EnvironmentError(std::string("petsc engine: ") + err);
   e->version_ = version;
   g_engine = e.release();
   std::atexit(finalize_at_exit);
