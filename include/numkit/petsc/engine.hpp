@@ -44,8 +44,8 @@ class Engine {
 };
 
 // Loads the plugin and starts MPI and PETSc on first use (collective under mpirun). Throws
-// EnvironmentError ("petsc engine: cannot load ...: reason", exit 2) when it cannot be loaded. On every
-// rank but 0, standard output and standard error then go to /dev/null: rank 0 alone reports.
+// EnvironmentError ("petsc engine: cannot load ...: reason", exit 2) when it cannot be loaded. On
+// every rank but 0, standard output and standard error then go to /dev/null: rank 0 alone reports.
 // PETSc and MPI are finalized at exit.
 const Engine& engine();
 bool engine_loaded();
