@@ -80,6 +80,13 @@ void setup_commands(CLI::App& root, int argc, char** argv) {
   for (auto& r : list) r.setup(root);
 }
 
+void setup_all_commands(CLI::App& root) {
+  auto& list = commands();
+  std::stable_sort(list.begin(), list.end(),
+                   [](const Registration& a, const Registration& b) { return a.order < b.order; });
+  for (auto& r : list) r.setup(root);
+}
+
 io::RenderOptions OutputOptions::render() const {
   io::RenderOptions r;
   r.format = json ? io::Format::json : csv ? io::Format::csv : io::Format::table;

@@ -21,6 +21,8 @@ bool register_command(std::string name, int order, std::function<void(CLI::App& 
 // Calls the setup of the command argv[1] names, or, if it names none, every registered setup in
 // order (used by main).
 void setup_commands(CLI::App& root, int argc, char** argv);
+// Every command's parser, whatever argv names (for `numkit completion`).
+void setup_all_commands(CLI::App& root);
 // Word `index` of the command line (1: the command, 2: its subcommand), empty if there is none
 // or it is an option. A command with many subcommands builds only the one named here, when it
 // names one of them (see setup_commands).

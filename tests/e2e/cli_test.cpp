@@ -258,3 +258,48 @@ TEST_CASE("missing_gnuplot_keeps_results_and_exits_2", "[cli][plot]") {
   namespace fs = std::filesystem;
   if (fs::exists(r.dir / "plots")) CHECK(fs::is_empty(r.dir / "plots"));
 }
+
+// The completion script is generated from the command definitions: bash completes commands,
+// subcommands, flags and the values a flag lists; zsh and fish get theirs; another shell is a
+// usage error.
+TEST_CASE("completion_scripts_complete_commands_flags_and_values", "[cli]") {
+  const auto dir = numkit::test::fresh_dir();
+  const std::string probe =
+      "source <(numkit completion bash)\n"
+      "t() { COMP_WORDS=(\"$@\"); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _numkit; "
+      "echo \"${COMPREPLY[*]}\"; }\n"
+      "t numkit qu\n"
+      "t numkit quad mi\n"
+      "t numkit quad minimize --back\n"
+      "t numkit fp analyze --format ''\n"
+      "t numkit fp analyze --rounding s\n"
+      "t numkit poisson c\n"
+      "t numkit --vers\n";
+  numkit::test::write_file(dir, "probe.sh", probe);
+  const auto r = run_shell("bash probe.sh", dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  REQUIRE(lines.size() == 7);
+  CHECK(lines[0] == "quad");
+  CHECK(lines[1] == "minimize");
+  CHECK(lines[2] == "--backend");
+  CHECK(lines[3] == "fp64 fp32 tf32 fp16 bf16 e5m2 e4m3 e5m2fnuz e4m3fnuz");
+  CHECK(lines[4] == "stochastic");
+  CHECK(lines[5] == "cdf");
+  CHECK(lines[6] == "--version");
+  const auto zsh = run_numkit({"completion", "zsh"});
+  CHECK(zsh.exit_code == 0);
+  CHECK(zsh.out.find("bashcompinit") != std::string::npos);
+  const auto fish = run_numkit({"completion", "fish"});
+  CHECK(fish.exit_code == 0);
+  CHECK(fish.out.find("complete -c numkit -n '__fish_seen_subcommand_from fp; and "
+                      "__fish_seen_subcommand_from analyze' -l format -r -a 'fp64") !=
+        std::string::npos);
+  const auto bad = run_numkit({"completion", "tcsh"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == "numkit: completion: unknown shell \"tcsh\"; expected bash, zsh or fish\n");
+  CHECK(bad.out.empty());
+}
