@@ -29,12 +29,12 @@ namespace {
 
 constexpr std::uint32_t kRelBase = (63u << 23) >> 17;  // key of 2^-64
 
-#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__F16C__))
-// The vector kernels count the two histograms in four interleaved 32-bit copies (lane k into
+#if !defined(__AVX512F__) && defined(__AVX2__) && defined(__F16C__)
+// The AVX2 kernel counts the two histograms in four interleaved 32-bit copies (lane k into
 // copy k % 4), so that increments of the same bin by neighbouring lanes do not wait on one
 // another through memory; the touched bins are added into the 64-bit totals at the end of each
-// call. The AVX-512 kernel also has one spare bin per copy for lanes that do not count, so its
-// loop over the lanes has no branch.
+// call. One spare bin per copy takes the lanes that do not count, so the loop over the lanes has
+// no branch.
 struct LaneHistograms {
   static constexpr int kCopies = 4;
   static constexpr int kExpStride = AnalyzeStats::kExpBins + 1;
@@ -53,9 +53,7 @@ inline void flush_lanes(std::uint32_t* h, int stride, std::vector<std::uint64_t>
       h[c * stride + bin] = 0;
     }
 }
-#endif
 
-#if !defined(__AVX512F__) && defined(__AVX2__) && defined(__F16C__)
 // The AVX2 + F16C kernel (machines without AVX-512): eight floats per step.
 
 inline __m256 abs256(__m256 v) {
@@ -446,19 +444,9 @@ void Analyzer::add_float_fast(const float* x, std::size_t n, Round round) {
   std::uint64_t c_zero = 0, c_ovf = 0, c_flush = 0, c_sub = 0, c_round = 0, c_err = 0, c_exact = 0,
                 c_count = 0;
   alignas(64) float rel_buf[16];
-  alignas(64) std::int32_t exp_idx[16], rel_idx[16];
-  thread_local LaneHistograms lanes;
-  constexpr int kES = LaneHistograms::kExpStride, kRS = LaneHistograms::kRelStride;
-  std::uint32_t* exp_h = lanes.exp.data();
-  std::uint32_t* rel_h = lanes.rel.data();
-  const __m512i exp_field = _mm512_set1_epi32(0xFF);
-  const __m512i exp_shift = _mm512_set1_epi32(AnalyzeStats::kExpOffset - 127);
-  const __m512i exp_spare = _mm512_set1_epi32(AnalyzeStats::kExpBins);
-  const __m512i rel_base = _mm512_set1_epi32(static_cast<int>(kRelBase));
-  const __m512i rel_top = _mm512_set1_epi32(AnalyzeStats::kRelBins - 1);
-  const __m512i rel_spare = _mm512_set1_epi32(AnalyzeStats::kRelBins);
-  __m512i exp_lo = exp_spare, exp_hi = _mm512_set1_epi32(-1);
-  __m512i rel_lo = rel_spare, rel_hi = _mm512_set1_epi32(-1);
+  alignas(64) std::uint32_t xs_bits[16];
+  std::uint64_t* exp_hist = s.exp_hist.data();
+  std::uint64_t* rel_hist = s.rel_hist.data();
   std::size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     const __m512 xv = _mm512_loadu_ps(x + i);
@@ -502,33 +490,21 @@ void Analyzer::add_float_fast(const float* x, std::size_t n, Round round) {
     c_exact += static_cast<unsigned>(std::popcount(static_cast<unsigned>(pop & ~ne)));
     vmaxabs = _mm512_max_ps(vmaxabs, axs);
     vminabs = _mm512_min_ps(vminabs, _mm512_mask_blend_ps(nz, vinf, axs));
-    // The histogram indices of all 16 lanes; lanes that do not count go to the spare bin.
-    // Exponents: xs is zero or a normal float here. Relative errors: only the inexact lanes.
-    const __m512i e = _mm512_add_epi32(
-        _mm512_and_si512(_mm512_srli_epi32(_mm512_castps_si512(axs), 23), exp_field), exp_shift);
-    exp_lo = _mm512_mask_min_epi32(exp_lo, nz, exp_lo, e);
-    exp_hi = _mm512_mask_max_epi32(exp_hi, nz, exp_hi, e);
-    _mm512_store_si512(reinterpret_cast<__m512i*>(exp_idx),
-                       _mm512_mask_blend_epi32(nz, exp_spare, e));
-    const __m512 rel = _mm512_maskz_div_ps(ne, _mm512_abs_ps(_mm512_sub_ps(r, xs)), axs);
-    __m512i key = _mm512_sub_epi32(_mm512_srli_epi32(_mm512_castps_si512(rel), 17), rel_base);
-    key = _mm512_min_epi32(_mm512_max_epi32(key, _mm512_setzero_si512()), rel_top);
-    rel_lo = _mm512_mask_min_epi32(rel_lo, ne, rel_lo, key);
-    rel_hi = _mm512_mask_max_epi32(rel_hi, ne, rel_hi, key);
-    _mm512_store_si512(reinterpret_cast<__m512i*>(rel_idx),
-                       _mm512_mask_blend_epi32(ne, rel_spare, key));
-    for (int k = 0; k < 16; ++k) {
-      ++exp_h[(k % 4) * kES + exp_idx[k]];
-      ++rel_h[(k % 4) * kRS + rel_idx[k]];
+    // exponent histogram (xs is zero or a normal float here)
+    _mm512_store_si512(reinterpret_cast<__m512i*>(xs_bits), _mm512_castps_si512(xs));
+    for (unsigned m = nz; m != 0; m &= m - 1) {
+      const int k = std::countr_zero(m);
+      ++exp_hist[((xs_bits[k] >> 23) & 0xFFu) - 127 + AnalyzeStats::kExpOffset];
     }
     if (ne == 0) continue;
+    const __m512 rel = _mm512_maskz_div_ps(ne, _mm512_abs_ps(_mm512_sub_ps(r, xs)), axs);
     sum_lo = _mm512_add_pd(sum_lo, _mm512_cvtps_pd(_mm512_castps512_ps256(rel)));
     sum_hi = _mm512_add_pd(
         sum_hi,
         _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(rel), 1))));
+    _mm512_store_ps(rel_buf, rel);
     // the running maximum rarely grows: one compare per block, the reduction only when it does
     if (_mm512_cmp_ps_mask(rel, _mm512_set1_ps(static_cast<float>(s.max_rel)), _CMP_GT_OQ) != 0) {
-      _mm512_store_ps(rel_buf, rel);
       const float bmax = _mm512_reduce_max_ps(rel);
       for (int k = 0; k < 16; ++k)
         if (rel_buf[k] == bmax) {
@@ -537,15 +513,14 @@ void Analyzer::add_float_fast(const float* x, std::size_t n, Round round) {
           break;
         }
     }
-  }
-  // the touched bins of the lane copies into the totals (the spare bins are only cleared)
-  flush_lanes(exp_h, kES, s.exp_hist, _mm512_reduce_min_epi32(exp_lo),
-              _mm512_reduce_max_epi32(exp_hi));
-  flush_lanes(rel_h, kRS, s.rel_hist, _mm512_reduce_min_epi32(rel_lo),
-              _mm512_reduce_max_epi32(rel_hi));
-  for (int c = 0; c < LaneHistograms::kCopies; ++c) {
-    exp_h[c * kES + AnalyzeStats::kExpBins] = 0;
-    rel_h[c * kRS + AnalyzeStats::kRelBins] = 0;
+    for (unsigned m = ne; m != 0; m &= m - 1) {
+      const int k = std::countr_zero(m);
+      const std::uint32_t key = std::bit_cast<std::uint32_t>(rel_buf[k]) >> 17;
+      const std::uint32_t idx = key <= kRelBase ? 0 : key - kRelBase;
+      ++rel_hist[idx >= static_cast<std::uint32_t>(AnalyzeStats::kRelBins)
+                     ? AnalyzeStats::kRelBins - 1
+                     : idx];
+    }
   }
   s.count += c_count;
   s.zero += c_zero;
