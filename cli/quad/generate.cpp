@@ -12,7 +12,8 @@ using io::Json;
 using quad::QuadForm;
 
 int run_generate(const GenerateOptions& o) {
-  if (o.kind != "random-spd" && (o.cond != 1e3 || o.seed != 1))
+  const quad::TestProblem kind = quad::parse_problem(o.kind, "quad generate");
+  if (kind != quad::TestProblem::random_spd && (o.cond != 1e3 || o.seed != 1))
     throw UsageError("--cond, --seed: only for random-spd");
   if (o.n <= 0) throw InputError("--n: must be >= 1, got " + std::to_string(o.n));
   if (o.seed < 0) throw InputError("--seed: must be >= 0, got " + std::to_string(o.seed));
@@ -22,8 +23,8 @@ int run_generate(const GenerateOptions& o) {
   d["kind"] = o.kind;
   Eigen::Index n = 0;
   std::string text_for_stdout;
-  if (o.kind == "laplace2d" || o.kind == "laplace3d") {
-    const bool three = o.kind == "laplace3d";
+  if (kind != quad::TestProblem::random_spd) {
+    const bool three = kind == quad::TestProblem::laplace3d;
     quad::SparseMatrix A = three ? quad::laplace3d(o.n) : quad::laplace2d(o.n);
     n = A.rows();
     const std::string comment = std::string("numkit quad generate ") + o.kind + " --n " +
@@ -36,7 +37,7 @@ int run_generate(const GenerateOptions& o) {
       quad::write_matrix_market(A, dest, true, comment);
     }
     d["nonzeros"] = A.nonZeros();
-  } else if (o.kind == "random-spd") {
+  } else {
     Eigen::MatrixXd A = quad::random_spd(o.n, o.cond, static_cast<std::uint64_t>(o.seed));
     n = A.rows();
     const std::string comment = "numkit quad generate random-spd --n " + std::to_string(o.n) +
@@ -44,8 +45,6 @@ int run_generate(const GenerateOptions& o) {
                                 std::to_string(o.seed);
     if (dest.empty()) {
       std::ostringstream tmp;
-      const std::string path = "";
-      (void)path;
       // to stdout: the array format, lower triangle
       tmp << "%%MatrixMarket matrix array real symmetric\n% " << comment << "\n"
           << n << " " << n << "\n";
@@ -57,9 +56,6 @@ int run_generate(const GenerateOptions& o) {
     }
     d["condition_number"] = o.cond;
     d["seed"] = o.seed;
-  } else {
-    throw UsageError("quad generate: unknown problem \"" + o.kind +
-                     "\"; expected laplace2d, laplace3d or random-spd");
   }
   if (!o.rhs.empty()) quad::write_vector(Eigen::VectorXd::Ones(n), o.rhs);
   if (dest.empty()) {

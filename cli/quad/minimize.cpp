@@ -151,8 +151,7 @@ int run_minimize_petsc(const MinimizeOptions& o, const std::vector<quad::Method>
     if (!o.gen.kind.empty()) {
       const quad::TestProblemSpec spec = problem_spec(o.gen, o.in);
       const double c = o.in.c.empty() ? 0.0 : parse_double(o.in.c, "-c");
-      return petsc::DistributedForm::generate(std::string(quad::to_string(spec.kind)), spec.n,
-                                              spec.cond, spec.seed, o.in.b, c, conv);
+      return petsc::DistributedForm::generate(spec, o.in.b, c, conv);
     }
     if (loaded) return petsc::DistributedForm::from_form(*loaded);
     if (o.in.expr.empty() && is_mtx_file(o.in.A)) {

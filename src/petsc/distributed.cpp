@@ -329,22 +329,19 @@ DistributedForm DistributedForm::from_matrix_market(const std::string& A_path,
   return d;
 }
 
-DistributedForm DistributedForm::generate(const std::string& kind, long n, double cond,
-                                          uint64_t seed, const std::string& b_spec, double c,
+DistributedForm DistributedForm::generate(const quad::TestProblemSpec& spec,
+                                          const std::string& b_spec, double c,
                                           quad::Convention conv) {
   const Engine& e = engine();
   DistributedForm d;
   d.conv_ = conv;
   d.c_ = c;
+  const std::string kind(quad::to_string(spec.kind));
   d.source_ = kind;
-  int dims = 0;
-  if (kind == "laplace2d")
-    dims = 2;
-  else if (kind == "laplace3d")
-    dims = 3;
-  else if (kind != "random-spd")
-    throw UsageError("--generate: unknown problem \"" + kind +
-                     "\"; expected laplace2d, laplace3d or random-spd");
+  const long n = spec.n;
+  const int dims = spec.kind == quad::TestProblem::laplace2d   ? 2
+                   : spec.kind == quad::TestProblem::laplace3d ? 3
+                                                               : 0;
   const long limit = dims == 2 ? 46340 : dims == 3 ? 1290 : 20000;
   if (n < 1 || n > limit)
     throw InputError("--n: must be between 1 and " + std::to_string(limit) + ", got " +
@@ -357,7 +354,7 @@ DistributedForm DistributedForm::generate(const std::string& kind, long n, doubl
     if (dims > 0) {
       laplacian_rows(dims, n, d.impl_->begin, d.impl_->end, rows, cols, vals);
     } else {
-      const Eigen::MatrixXd A = quad::random_spd(n, cond, seed);  // the same on every rank
+      const Eigen::MatrixXd A = quad::random_spd(n, spec.cond, spec.seed);  // same on every rank
       for (int64_t i = d.impl_->begin; i < d.impl_->end; ++i)
         for (Eigen::Index j = 0; j < A.cols(); ++j) {
           rows.push_back(i);

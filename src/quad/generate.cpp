@@ -124,10 +124,10 @@ std::string_view to_string(TestProblem p) {
   return "?";
 }
 
-TestProblem parse_problem(std::string_view name) {
+TestProblem parse_problem(std::string_view name, std::string_view what) {
   for (TestProblem p : {TestProblem::laplace2d, TestProblem::laplace3d, TestProblem::random_spd})
     if (name == to_string(p)) return p;
-  throw UsageError("--generate: unknown problem \"" + std::string(name) +
+  throw UsageError(std::string(what) + ": unknown problem \"" + std::string(name) +
                    "\"; expected laplace2d, laplace3d or random-spd");
 }
 

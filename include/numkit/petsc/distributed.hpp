@@ -71,8 +71,8 @@ class DistributedForm {
                                             double c, quad::Convention conv);
   // laplace2d, laplace3d (grid side n) or random-spd (size n); each process builds its own rows.
   // b defaults to the generator's right-hand side, ones; b_spec overrides it.
-  static DistributedForm generate(const std::string& kind, long n, double cond, uint64_t seed,
-                                  const std::string& b_spec, double c, quad::Convention conv);
+  static DistributedForm generate(const quad::TestProblemSpec& spec, const std::string& b_spec,
+                                  double c, quad::Convention conv);
 
   int64_t size() const { return n_; }
   quad::Convention convention() const { return conv_; }

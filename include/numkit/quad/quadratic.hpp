@@ -232,8 +232,9 @@ Eigen::MatrixXd random_spd(long n, double cond, std::uint64_t seed);
 
 // The problems of `quad generate`, by name, for `--generate` on analyze and minimize.
 enum class TestProblem { laplace2d, laplace3d, random_spd };
-std::string_view to_string(TestProblem p);         // "laplace2d", "laplace3d", "random-spd"
-TestProblem parse_problem(std::string_view name);  // UsageError naming --generate if unknown
+std::string_view to_string(TestProblem p);  // "laplace2d", "laplace3d", "random-spd"
+// UsageError naming `what` if unknown
+TestProblem parse_problem(std::string_view name, std::string_view what = "--generate");
 
 struct TestProblemSpec {
   TestProblem kind = TestProblem::laplace2d;
