@@ -6,9 +6,13 @@
 // factorization, which is 10× slower than the supernodal one; and OpenBLAS's two threads inside
 // every supernode's dgemm/dpotrf cost 5.7× when another process holds a core (factor 14.1 s with
 // two BLAS threads against 2.5 s with one, at a load of 24), so the BLAS threads follow the same
-// load rule as the CG kernel.
+// load rule as the CG kernel. Debian's CHOLMOD opens an OpenMP region with a fixed 4 threads
+// (CHOLMOD_OMP_NUM_THREADS) for the assembly of every large supernode: on 2 cores, waking and
+// parking 3 threads for each of ~10⁵ supernodes cost more than the assembly (factor 3.3 s against
+// 2.6 s serialized, same Laplacian), so those regions run serialized; BLAS keeps its threads.
 #include <cblas.h>
 #include <cholmod.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -64,6 +68,18 @@ class BlasThreads {
   int saved_;
 };
 
+// CHOLMOD's own OpenMP regions serialized (max-active-levels 0) for the duration of a call.
+class SerialOpenMp {
+ public:
+  SerialOpenMp() : saved_(omp_get_max_active_levels()) { omp_set_max_active_levels(0); }
+  SerialOpenMp(const SerialOpenMp&) = delete;
+  SerialOpenMp& operator=(const SerialOpenMp&) = delete;
+  ~SerialOpenMp() { omp_set_max_active_levels(saved_); }
+
+ private:
+  int saved_;
+};
+
 }  // namespace
 
 struct SparseCholesky::Impl {
@@ -113,6 +129,7 @@ SparseCholesky::Result SparseCholesky::factor(const SparseMatrix& H, double shif
   cholmod_sparse A = view_lower(H);
   double beta[2] = {shift, 0};
   BlasThreads threads(m.n);
+  SerialOpenMp serial;
   cholmod_factorize_p(&A, beta, nullptr, 0, m.L, &m.c);
   m.check("factorization");
   if (m.c.status == CHOLMOD_NOT_POSDEF || m.L->minor < m.L->n)
