@@ -2,6 +2,8 @@
 
 #include "quad/quad.hpp"
 
+#include "numkit/petsc/engine.hpp"
+
 namespace numkit::cli::quadcli {
 
 using io::Json;
@@ -30,11 +32,10 @@ std::string stationary_key(quad::Stationary s) {
   return "point";
 }
 
-io::Report analysis_report(const QuadForm& form, const quad::Analysis& a, int digits,
-                           const std::string& x_out) {
-  io::Report rep;
+// rep: the form already described (describe_form)
+io::Report analysis_report(io::Report rep, const std::vector<std::string>& vars,
+                           const quad::Analysis& a, int digits, const std::string& x_out) {
   Json& d = rep.data;
-  describe_form(d, rep, form);
   d["class"] = quad::to_string(a.cls);
   if (a.all_eigenvalues && a.n <= 200) {
     d["eigenvalues"] = Json::array();
@@ -54,7 +55,7 @@ io::Report analysis_report(const QuadForm& form, const quad::Analysis& a, int di
       d[key] = "undetermined";
   };
   put_count("rank", a.rank);
-  d["rank_tolerance"] = a.rank_threshold;
+  if (a.rank_by_threshold) d["rank_tolerance"] = a.rank_threshold;
   put_count("positive_eigenvalues", a.positive);
   put_count("negative_eigenvalues", a.negative);
   put_count("zero_eigenvalues", a.zero);
@@ -99,7 +100,6 @@ io::Report analysis_report(const QuadForm& form, const quad::Analysis& a, int di
   if (!a.all_eigenvalues && !a.method.empty()) d["analysis_method"] = a.method;
   if (!x_out.empty() && a.point) d["written"] = x_out;
   // the story in words
-  const auto& vars = form.variables;
   // a story that needs the point is told only when the point was determined
   const bool told = (a.point && a.value) || a.stationary == quad::Stationary::none;
   switch (told ? a.stationary : quad::Stationary::undetermined) {
@@ -145,22 +145,52 @@ io::Report analysis_report(const QuadForm& form, const quad::Analysis& a, int di
   if (a.descent_direction && a.descent_direction->size() <= 10)
     rep.notes.push_back("f → −∞ along the direction " +
                         point_text(*a.descent_direction, {}, digits) + " (" + a.descent_kind + ")");
-  rep.notes.push_back("eigenvalues with |λ| <= " + io::with_digits(a.rank_threshold, 3) + " (" +
-                      io::with_digits(a.rank_tol_relative, 3) +
-                      "·max|λ|, set by --rank-tol) count as zero");
+  if (a.rank_by_threshold)
+    rep.notes.push_back("eigenvalues with |λ| <= " + io::with_digits(a.rank_threshold, 3) + " (" +
+                        io::with_digits(a.rank_tol_relative, 3) +
+                        "·max|λ|, set by --rank-tol) count as zero");
   return rep;
+}
+
+// Under mpirun or with --backend petsc: the PETSc engine's analysis (MUMPS's inertia).
+int run_analyze_petsc(const AnalyzeOptions& o) {
+  if (o.rank_tol != 0)
+    throw UsageError(
+        "--rank-tol: not on the PETSc backend (its rank comes from MUMPS's pivots); use "
+        "--backend native");
+  const petsc::Engine& eng = petsc::engine();  // exit 2 with one line if it cannot be loaded
+  const petsc::DistributedForm form = distributed_form(o.in, o.gen, nullptr);
+  const petsc::EngineAnalysis ea = form.analyze(o.petsc.petsc_options);
+  if (!eng.root()) return 0;
+  const quad::Analysis& a = ea.analysis;
+  if (!o.x_out.empty() && a.point) quad::write_vector(*a.point, o.x_out);
+  io::Report rep;
+  describe_form(rep.data, rep, form.size(), form.convention(), {}, form.symmetrized(),
+                form.asymmetry());
+  rep.data["backend"] = "petsc";
+  rep.data["processes"] = eng.size();
+  rep = analysis_report(std::move(rep), {}, a, o.out.digits, o.x_out);
+  rep.data["solver"] = ea.solver;
+  rep.notes.push_back("analysed by the PETSc engine (PETSc " + eng.petsc_version() + ") on " +
+                      std::to_string(eng.size()) + (eng.size() == 1 ? " process" : " processes") +
+                      "; rank and inertia from the pivots of MUMPS's LDLᵀ factorization");
+  return emit(rep, o.out);
 }
 
 }  // namespace
 
 int run_analyze(const AnalyzeOptions& o) {
+  require_generate_flags_used(o.gen);
+  if (engine_selected(o.petsc, false)) return run_analyze_petsc(o);
   QuadForm form = load_form(o.in, o.gen);
   quad::AnalyzeOptions ao;
   ao.rank_tol = o.rank_tol;
   quad::Analysis a = quad::analyze(form, ao);
   for (const auto& w : a.warnings) warn(w);
   if (!o.x_out.empty() && a.point) quad::write_vector(*a.point, o.x_out);
-  return emit(analysis_report(form, a, o.out.digits, o.x_out), o.out);
+  io::Report rep;
+  describe_form(rep.data, rep, form);
+  return emit(analysis_report(std::move(rep), form.variables, a, o.out.digits, o.x_out), o.out);
 }
 
 void setup_analyze(CLI::App& quad_cmd) {
@@ -179,18 +209,22 @@ void setup_analyze(CLI::App& quad_cmd) {
   cmd->add_option("--x-out", o->x_out,
                   "also write the stationary point to FILE (Matrix Market array)")
       ->type_name("FILE");
+  add_backend_options(cmd, o->petsc, "petsc under mpirun, native otherwise");
   add_output_options(*cmd, o->out);
   cmd->footer(
       "Accuracy: dense A: LAPACK dsyevd eigenvalues (absolute error about n·ε·max|λ|); the\n"
       "stationary point from the eigen-decomposition with one refinement step (relative error\n"
       "about cond(A)·ε). Sparse A (.mtx) with n > 2000: inertia from LDLᵀ pivots, extreme\n"
-      "eigenvalues by Lanczos (Spectra, relative tolerance 1e-10).\n\n"
+      "eigenvalues by Lanczos (Spectra, relative tolerance 1e-10). On the PETSc engine\n"
+      "(mpirun, --backend petsc): the inertia from MUMPS's LDLᵀ pivots and the stationary\n"
+      "point from its solve; eigenvalues, and the rank of a singular A, are undetermined.\n\n"
       "Examples:\n"
       "  numkit quad analyze -A \"[[3,2],[2,6]]\" -b \"[-2,8]\" --half\n"
       "  numkit quad analyze --expr \"3*x^2+2*x*y+6*y^2-2*x+8*y+1\"\n"
       "  numkit quad analyze -A \"[[1,1],[1,1]]\" -b \"[1,-1]\" --json\n"
       "  numkit quad analyze -A \"[[1,2],[2,1]]\"\n"
-      "  numkit quad analyze --generate laplace2d --n 300 --half");
+      "  numkit quad analyze --generate laplace2d --n 300 --half\n"
+      "  numkit quad analyze --generate laplace2d --n 100 --backend petsc");
   bind_run<AnalyzeOptions>(cmd, o, run_analyze);
 }
 

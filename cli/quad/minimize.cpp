@@ -121,10 +121,6 @@ bool petsc_capable(const std::vector<quad::Method>& methods, quad::Precond preco
   return precond != quad::Precond::ichol;
 }
 
-bool is_mtx_file(const std::string& spec) {
-  return spec.size() > 4 && spec.compare(spec.size() - 4, 4, ".mtx") == 0;
-}
-
 petsc::AmgOptions amg_options(const PetscOptions& p) {
   petsc::AmgOptions a;
   a.kind = petsc::parse_amg(p.amg);
@@ -146,22 +142,7 @@ int run_minimize_petsc(const MinimizeOptions& o, const std::vector<quad::Method>
   if (!o.out.plot.empty()) throw UsageError("--plot: not with the PETSc backend");
   const petsc::AmgOptions amg = amg_options(o.petsc);
   const petsc::Engine& eng = petsc::engine();  // exit 2 with one line if it cannot be loaded
-  const auto conv = o.in.half ? quad::Convention::half : quad::Convention::full;
-  petsc::DistributedForm form = [&] {
-    if (!o.gen.kind.empty()) {
-      const quad::TestProblemSpec spec = problem_spec(o.gen, o.in);
-      const double c = o.in.c.empty() ? 0.0 : parse_double(o.in.c, "-c");
-      return petsc::DistributedForm::generate(spec, o.in.b, c, conv);
-    }
-    if (loaded) return petsc::DistributedForm::from_form(*loaded);
-    if (o.in.expr.empty() && is_mtx_file(o.in.A)) {
-      if (!o.in.vars.empty()) throw UsageError("--vars: only with --expr");
-      const double c = o.in.c.empty() ? 0.0 : parse_double(o.in.c, "-c");
-      return petsc::DistributedForm::from_matrix_market(o.in.A, o.in.b, c, conv);
-    }
-    const QuadForm small = load_form(o.in);  // every process reads the (small) input
-    return petsc::DistributedForm::from_form(small);
-  }();
+  petsc::DistributedForm form = distributed_form(o.in, o.gen, loaded);
   petsc::EngineOptions eo;
   eo.amg = amg;
   eo.tol = o.tol;
@@ -382,18 +363,9 @@ int run_minimize(const MinimizeOptions& o) {
   if (!o.lr.empty() && !uses_gd) throw UsageError("--lr: only with --method gd");
   require_generate_flags_used(o.gen);
   const auto backend = petsc::parse_backend(o.petsc.backend);
-  const bool mpi = petsc::launched_by_mpi();
-  if (backend == petsc::Backend::native) {
-    if (precond == quad::Precond::amg)
-      throw UsageError("--precond amg: runs on the PETSc engine, not with --backend native");
-    if (mpi)
-      throw UsageError(
-          "--backend native: under mpirun every process would solve alone; use "
-          "--backend petsc or auto");
-  }
-  if (backend == petsc::Backend::petsc ||
-      (backend == petsc::Backend::automatic &&
-       (mpi || precond == quad::Precond::amg || !o.gen.kind.empty())))
+  if (backend == petsc::Backend::native && precond == quad::Precond::amg)
+    throw UsageError("--precond amg: runs on the PETSc engine, not with --backend native");
+  if (engine_selected(o.petsc, precond == quad::Precond::amg || !o.gen.kind.empty()))
     return run_minimize_petsc(o, methods, precond, nullptr);
   QuadForm form = load_form(o.in, o.gen);
   const bool uses_pcg =

@@ -2,14 +2,28 @@
 // runs, the algebraic multigrid and its settings and extra PETSc options.
 #include "quad/quad.hpp"
 
+#include "numkit/core/error.hpp"
+#include "numkit/core/number.hpp"
+#include "numkit/petsc/engine.hpp"
+
 namespace numkit::cli::quadcli {
 
-void add_petsc_options(CLI::App* cmd, PetscOptions& p) {
+void add_backend_options(CLI::App* cmd, PetscOptions& p, const std::string& auto_rule) {
   cmd->add_option("--backend", p.backend,
                   "native (in process), petsc (the PETSc engine, loaded on demand) or auto "
-                  "(default: petsc under mpirun, for --precond amg, for --generate and for pcg "
-                  "on a sparse A with n >= 1e5; native otherwise)")
+                  "(default: " +
+                      auto_rule + ")")
       ->type_name("NAME");
+  cmd->add_option("--petsc-options", p.petsc_options,
+                  "extra PETSc options for the PETSc engine, e.g. "
+                  "\"-pc_hypre_boomeramg_max_levels 20\"")
+      ->type_name("TEXT");
+}
+
+void add_petsc_options(CLI::App* cmd, PetscOptions& p) {
+  add_backend_options(cmd, p,
+                      "petsc under mpirun, for --precond amg, for --generate and for pcg on a "
+                      "sparse A with n >= 1e5; native otherwise");
   cmd->add_option("--amg", p.amg,
                   "the multigrid of --precond amg: hypre (BoomerAMG, default) or gamg")
       ->type_name("NAME");
@@ -28,10 +42,41 @@ void add_petsc_options(CLI::App* cmd, PetscOptions& p) {
       ->type_name("NAME");
   cmd->add_option("--amg-smoother", p.amg_smoother, "hypre smoother (default symmetric-SOR/Jacobi)")
       ->type_name("NAME");
-  cmd->add_option("--petsc-options", p.petsc_options,
-                  "extra PETSc options for the PETSc engine, e.g. "
-                  "\"-pc_hypre_boomeramg_max_levels 20\"")
-      ->type_name("TEXT");
+}
+
+bool engine_selected(const PetscOptions& p, bool auto_prefers_engine) {
+  const auto backend = petsc::parse_backend(p.backend);
+  const bool mpi = petsc::launched_by_mpi();
+  if (backend == petsc::Backend::native && mpi)
+    throw UsageError(
+        "--backend native: under mpirun every process would work alone; use --backend petsc or "
+        "auto");
+  return backend == petsc::Backend::petsc ||
+         (backend == petsc::Backend::automatic && (mpi || auto_prefers_engine));
+}
+
+namespace {
+bool is_mtx_file(const std::string& spec) {
+  return spec.size() > 4 && spec.compare(spec.size() - 4, 4, ".mtx") == 0;
+}
+}  // namespace
+
+petsc::DistributedForm distributed_form(const FormInput& in, const GenerateInput& gen,
+                                        const quad::QuadForm* loaded) {
+  const auto conv = in.half ? quad::Convention::half : quad::Convention::full;
+  if (!gen.kind.empty()) {
+    const quad::TestProblemSpec spec = problem_spec(gen, in);
+    const double c = in.c.empty() ? 0.0 : parse_double(in.c, "-c");
+    return petsc::DistributedForm::generate(spec, in.b, c, conv);
+  }
+  if (loaded) return petsc::DistributedForm::from_form(*loaded);
+  if (in.expr.empty() && is_mtx_file(in.A)) {
+    if (!in.vars.empty()) throw UsageError("--vars: only with --expr");
+    const double c = in.c.empty() ? 0.0 : parse_double(in.c, "-c");
+    return petsc::DistributedForm::from_matrix_market(in.A, in.b, c, conv);
+  }
+  const quad::QuadForm small = load_form(in);  // every process reads the (small) input
+  return petsc::DistributedForm::from_form(small);
 }
 
 }  // namespace numkit::cli::quadcli

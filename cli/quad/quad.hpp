@@ -9,6 +9,7 @@
 #include "common/command.hpp"
 #include "numkit/core/reader.hpp"
 #include "numkit/io/report.hpp"
+#include "numkit/petsc/distributed.hpp"
 #include "numkit/plot/plot.hpp"
 #include "numkit/quad/quadratic.hpp"
 
@@ -53,25 +54,34 @@ void put_vector(io::Json& d, const std::string& key, const Eigen::VectorXd& v, i
 
 // ---- the commands ------------------------------------------------------------------------------
 
-struct AnalyzeOptions {
-  FormInput in;
-  GenerateInput gen;
-  double rank_tol = 0;
-  std::string x_out;
-  OutputOptions out;
-};
-void setup_analyze(CLI::App& quad_cmd);
-int run_analyze(const AnalyzeOptions& o);
-
-// The PETSc engine's flags of quad minimize (cli/quad/petsc_backend.cpp): --backend, the AMG
-// settings and --petsc-options.
+// The PETSc engine's flags (cli/quad/petsc_backend.cpp): --backend and --petsc-options (quad
+// analyze and minimize), the AMG settings (minimize).
 struct PetscOptions {
   std::string backend = "auto";
   std::string amg = "hypre";
   std::string amg_threshold, amg_aggressive, amg_coarsen, amg_interp, amg_smoother;
   std::string petsc_options;
 };
+void add_backend_options(CLI::App* cmd, PetscOptions& p, const std::string& auto_rule);
 void add_petsc_options(CLI::App* cmd, PetscOptions& p);
+// The engine's form for the input: generated, read in parallel from a Matrix Market file, or
+// handed over from `loaded` or from a small input every process reads (collective).
+petsc::DistributedForm distributed_form(const FormInput& in, const GenerateInput& gen,
+                                        const quad::QuadForm* loaded);
+// quad analyze and minimize on the engine: auto picks it under mpirun (true), native refuses
+// mpirun (UsageError); petsc always.
+bool engine_selected(const PetscOptions& p, bool auto_prefers_engine);
+
+struct AnalyzeOptions {
+  FormInput in;
+  GenerateInput gen;
+  PetscOptions petsc;
+  double rank_tol = 0;
+  std::string x_out;
+  OutputOptions out;
+};
+void setup_analyze(CLI::App& quad_cmd);
+int run_analyze(const AnalyzeOptions& o);
 
 struct MinimizeOptions {
   FormInput in;

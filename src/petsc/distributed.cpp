@@ -468,4 +468,66 @@ EngineReport DistributedForm::minimize(const EngineOptions& opts) const {
   return rep;
 }
 
+EngineAnalysis DistributedForm::analyze(const std::string& petsc_options) const {
+  EngineOptions eo;
+  eo.method = quad::Method::direct;
+  eo.precond = quad::Precond::none;
+  eo.petsc_options = petsc_options;
+  eo.gather_x = true;  // n doubles on rank 0: little beside the LDLᵀ factor the analysis needs
+  EngineReport r = minimize(eo);
+  EngineAnalysis out;
+  out.processes = r.processes;
+  out.petsc_version = r.petsc_version;
+  out.solver = r.preconditioner;
+  out.setup_seconds = r.setup_seconds;
+  out.solve_seconds = r.solve_seconds;
+  out.peak_bytes_all = r.peak_bytes_all;
+  out.peak_bytes_max_rank = r.peak_bytes_max_rank;
+  quad::Analysis& a = out.analysis;
+  a.n = static_cast<Eigen::Index>(n_);
+  a.rank_by_threshold = false;
+  a.method = "inertia from the pivots of MUMPS's LDLᵀ factorization (PETSc engine)";
+  a.undetermined.push_back({"extreme eigenvalues and condition number",
+                            "the PETSc engine computes the inertia of A, not its eigenvalues"});
+  const quad::MinimizeResult& m = r.result;
+  if (!r.inertia) {  // the factorization failed: nothing about A is known
+    a.cls = quad::FormClass::undetermined;
+    a.undetermined.push_back({"inertia and stationary points", m.reason});
+    return out;
+  }
+  const auto [neg, zero, pos] = *r.inertia;
+  if (zero == 0) {
+    // no null pivot: Sylvester's law of inertia gives the counts, and A is nonsingular
+    a.positive = pos;
+    a.negative = neg;
+    a.zero = 0;
+    a.cls = quad::classify(pos, neg, 0);
+    quad::fill_stationary(a, true);
+    if (m.x.size() == a.n) {  // rank 0
+      a.point = m.x;
+      a.value = m.f;
+    }
+  } else {
+    // MUMPS's null pivots count at its own pivot threshold, not at a stated tolerance on the
+    // eigenvalues, and no null space is computed: rank, range and the stationary set stay open
+    a.cls = neg == 0   ? quad::FormClass::positive_semidefinite
+            : pos == 0 ? quad::FormClass::negative_semidefinite
+                       : quad::FormClass::indefinite;
+    const std::string why = "MUMPS's LDLᵀ factorization met " + std::to_string(zero) +
+                            (zero == 1 ? " null pivot" : " null pivots") +
+                            " (at its own pivot threshold); the PETSc engine computes no null "
+                            "space";
+    a.undetermined.push_back({"rank and inertia", why});
+    a.undetermined.push_back({"stationary points", "they depend on the rank and the range"});
+    a.stationary = quad::Stationary::undetermined;
+    if (neg > 0) a.bounded_below = quad::Answer::no;
+    if (pos > 0) a.bounded_above = quad::Answer::no;
+  }
+  if (neg > 0 && m.direction && m.direction->size() == a.n) {
+    a.descent_direction = *m.direction;
+    a.descent_kind = "negative curvature";
+  }
+  return out;
+}
+
 }  // namespace numkit::petsc

@@ -115,7 +115,10 @@ int nk_init(int* rank, int* size, char* version, size_t version_len, char* err, 
   }
   *rank = g_rank;
   *size = g_size;
-  if (version && version_len) PetscGetVersion(version, version_len);
+  PetscInt major = 0, minor = 0, patch = 0;  // "3.18.5", not PetscGetVersion's banner
+  if (version && version_len && !PetscGetVersionNumber(&major, &minor, &patch, nullptr))
+    std::snprintf(version, version_len, "%d.%d.%d", static_cast<int>(major),
+                  static_cast<int>(minor), static_cast<int>(patch));
   return 0;
 }
 

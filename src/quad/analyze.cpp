@@ -27,6 +27,8 @@ std::string to_string(FormClass c) {
       return "indefinite";
     case FormClass::zero:
       return "zero";
+    case FormClass::undetermined:
+      return "undetermined";
   }
   return "?";
 }
@@ -95,12 +97,7 @@ std::string conditioning_warning(double cond) {
 
 }  // namespace detail
 
-namespace {
-
-constexpr double kEps = std::numeric_limits<double>::epsilon();
-
-FormClass classify(Eigen::Index pos, Eigen::Index neg, Eigen::Index zero, bool all_zero) {
-  if (all_zero) return FormClass::zero;
+FormClass classify(Eigen::Index pos, Eigen::Index neg, Eigen::Index zero) {
   if (neg == 0 && zero == 0) return FormClass::positive_definite;
   if (pos == 0 && zero == 0) return FormClass::negative_definite;
   if (neg == 0) return FormClass::positive_semidefinite;
@@ -108,7 +105,6 @@ FormClass classify(Eigen::Index pos, Eigen::Index neg, Eigen::Index zero, bool a
   return FormClass::indefinite;
 }
 
-// The stationary story from the inertia (which must be known) and whether b is in the range.
 void fill_stationary(Analysis& a, bool in_range) {
   const Eigen::Index pos = *a.positive, neg = *a.negative, zero = *a.zero;
   a.rank = pos + neg;
@@ -128,6 +124,14 @@ void fill_stationary(Analysis& a, bool in_range) {
   }
   a.bounded_below = in_range && neg == 0 ? Answer::yes : Answer::no;
   a.bounded_above = in_range && pos == 0 ? Answer::yes : Answer::no;
+}
+
+namespace {
+
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+FormClass classify(Eigen::Index pos, Eigen::Index neg, Eigen::Index zero, bool all_zero) {
+  return all_zero ? FormClass::zero : quad::classify(pos, neg, zero);
 }
 
 Analysis analyze_dense(const QuadForm& form, const AnalyzeOptions& opts) {

@@ -173,6 +173,9 @@ std::string class_reason(const Analysis& a) {
     case FormClass::positive_definite:
       why = "A is positive definite";
       break;
+    case FormClass::undetermined:
+      why = "the class of A is undetermined";
+      break;
   }
   return why;
 }

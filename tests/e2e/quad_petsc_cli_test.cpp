@@ -181,6 +181,77 @@ TEST_CASE("petsc_generate_under_mpirun_solves_the_matrix_of_quad_generate") {
         1e-10);
 }
 
+TEST_CASE("petsc_analyze_under_mpirun_gives_the_native_class_inertia_and_minimizer") {
+  const auto dir = fresh_dir();
+  write_laplacian(dir);
+  const std::string args = "numkit quad analyze -A lap.mtx -b ones.mtx --half --json";
+  const Json native = json_of(run_shell(args + " --x-out native.mtx", dir));
+  const Json two = json_of(run_shell(kMpirun + args + " --x-out two.mtx", dir));  // one report
+  CHECK(two["backend"] == "petsc");
+  CHECK(two["processes"] == 2);
+  for (const char* key : {"n", "class", "rank", "positive_eigenvalues", "negative_eigenvalues",
+                          "zero_eigenvalues", "stationary", "bounded_below", "bounded_above"}) {
+    INFO(key);
+    CHECK(two[key] == native[key]);
+  }
+  CHECK(std::abs(two["minimum"].get<double>() - native["minimum"].get<double>()) <=
+        1e-12 * std::abs(native["minimum"].get<double>()));
+  CHECK(max_relative_difference(read_mtx_vector(dir / "two.mtx"),
+                                read_mtx_vector(dir / "native.mtx")) < 1e-12);
+  CHECK(two["condition_number"] == "undetermined");  // eigenvalues are not computed there
+  CHECK_FALSE(two.contains("rank_tolerance"));       // the rank comes from MUMPS's pivots
+}
+
+TEST_CASE("petsc_analyze_of_an_indefinite_form_gives_the_saddle_point_and_negative_curvature") {
+  // ½xᵀAx + bᵀx with A = [[1,2],[2,1]] (eigenvalues 3, −1), b = (1,1): the saddle point solves
+  // Ax = −b, x = (−1/3, −1/3) exactly, with value bᵀx/2 = −1/3
+  const Json j = json_of(run_numkit({"quad", "analyze", "-A", "[[1,2],[2,1]]", "-b", "[1,1]",
+                                     "--half", "--backend", "petsc", "--json"}));
+  CHECK(j["class"] == "indefinite");
+  CHECK(j["negative_eigenvalues"] == 1);
+  CHECK(j["positive_eigenvalues"] == 1);
+  CHECK(j["stationary"] == "saddle point");
+  for (double x : j["saddle_point"]) CHECK(std::abs(x + 1.0 / 3) <= 1e-15);
+  CHECK(std::abs(j["saddle_value"].get<double>() + 1.0 / 3) <= 1e-15);
+  CHECK(j["bounded_below"] == false);
+  CHECK(j["bounded_above"] == false);
+  const double d0 = j["descent_direction"][0], d1 = j["descent_direction"][1];
+  CHECK(d0 * d0 + 4 * d0 * d1 + d1 * d1 < 0);  // dᵀAd < 0
+}
+
+TEST_CASE("petsc_analyze_of_a_singular_form_states_rank_and_stationary_points_undetermined") {
+  const auto r = run_numkit(
+      {"quad", "analyze", "-A", "[[1,1],[1,1]]", "-b", "[1,-1]", "--backend", "petsc", "--json"});
+  const Json j = json_of(r);
+  CHECK(j["class"] == "positive semidefinite");
+  CHECK(j["rank"] == "undetermined");
+  CHECK(j["zero_eigenvalues"] == "undetermined");
+  CHECK(j["stationary"] == "undetermined");
+  CHECK(j["bounded_below"] == "undetermined");
+  CHECK(j["bounded_above"] == false);
+  CHECK_FALSE(j.contains("minimizer"));
+  bool rank_reason = false;
+  for (const auto& u : j["undetermined"])
+    rank_reason =
+        rank_reason || (u["what"] == "rank and inertia" &&
+                        u["why"].get<std::string>().find("1 null pivot") != std::string::npos);
+  CHECK(rank_reason);
+}
+
+TEST_CASE("petsc_analyze_refuses_native_under_mpirun_and_rank_tol_on_the_engine") {
+  const auto dir = fresh_dir();
+  write_laplacian(dir);
+  const auto native = run_shell(kMpirun + "numkit quad analyze -A lap.mtx --backend native", dir);
+  CHECK(native.exit_code == 2);
+  CHECK(native.err.find("--backend native: under mpirun") != std::string::npos);
+  const auto tol = run_numkit(
+      {"quad", "analyze", "-A", "[[2,0],[0,1]]", "--backend", "petsc", "--rank-tol", "1e-3"});
+  CHECK(tol.exit_code == 2);
+  CHECK(tol.err ==
+        "numkit: --rank-tol: not on the PETSc backend (its rank comes from MUMPS's "
+        "pivots); use --backend native\n");
+}
+
 TEST_CASE("petsc_engine_that_cannot_be_loaded_is_one_line_and_exit_2") {
   const auto r = run_numkit({"quad", "minimize", "-A", "[[2,1],[1,2]]", "-b", "1,1", "--method",
                              "cg", "--backend", "petsc"},

@@ -54,6 +54,19 @@ struct EngineReport {
   std::optional<std::array<int64_t, 3>> inertia;       // direct: negative, zero, positive
 };
 
+// quad analyze on the engine: the inertia of A from MUMPS's LDLᵀ factorization (exact where the
+// factorization meets no null pivot), the stationary point from its solve, and everything it
+// cannot decide (extreme eigenvalues, condition number; rank, range and the stationary set of a
+// singular A) stated as undetermined with the reason.
+struct EngineAnalysis {
+  quad::Analysis analysis;  // point and descent direction whole on rank 0
+  int processes = 1;
+  std::string petsc_version;
+  std::string solver;  // what ran
+  double setup_seconds = 0, solve_seconds = 0;
+  double peak_bytes_all = 0, peak_bytes_max_rank = 0;
+};
+
 // The form ½xᵀHx + bᵀx + c with H distributed by rows over the engine's processes. Every
 // constructor is collective; errors (bad input on any rank) are thrown on every rank with the
 // same message.
@@ -82,6 +95,8 @@ class DistributedForm {
   const std::string& source() const { return source_; }
 
   EngineReport minimize(const EngineOptions& opts) const;
+  // collective; petsc_options as in EngineOptions; the point is gathered to rank 0
+  EngineAnalysis analyze(const std::string& petsc_options) const;
 
   struct Impl;
 

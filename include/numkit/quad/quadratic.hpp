@@ -73,7 +73,8 @@ enum class FormClass {
   positive_semidefinite,
   negative_semidefinite,
   indefinite,
-  zero
+  zero,
+  undetermined  // no factorization decided it (Analysis::undetermined says why)
 };
 std::string to_string(FormClass);
 
@@ -130,6 +131,9 @@ struct Analysis {
   std::optional<double> condition_on_range;
   double rank_tol_relative = 0;  // the relative tolerance used
   double rank_threshold = 0;     // absolute threshold on |λ(A)|
+  // false: rank and inertia come from a factorization's pivots (see method), not from the
+  // threshold above
+  bool rank_by_threshold = true;
   // ‖component of b in the numerical null space‖ / ‖b‖ (singular A)
   std::optional<double> range_residual;
   Stationary stationary = Stationary::undetermined;
@@ -145,6 +149,12 @@ struct Analysis {
 };
 
 Analysis analyze(const QuadForm& form, const AnalyzeOptions& opts = {});
+
+// The class of a nonzero A from its inertia (counts of positive, negative and zero eigenvalues).
+FormClass classify(Eigen::Index positive, Eigen::Index negative, Eigen::Index zero);
+// a.rank, a.stationary, a.set_dimension and the boundedness answers from a's inertia (which must
+// be set) and whether b lies in the range of A. Shared by every analysis that knows the inertia.
+void fill_stationary(Analysis& a, bool b_in_range);
 
 // ---------------------------------------------------------------------------------------------
 // minimization
