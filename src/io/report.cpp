@@ -163,7 +163,9 @@ std::string csv_cell(const Json& v) {
   return to_text(v, -1);
 }
 
-void flatten(const Json& v, const std::string& path, std::ostream& out) {
+// Every leaf of v as (CSV-escaped dotted path, CSV cell).
+void flatten(const Json& v, const std::string& path,
+             std::vector<std::pair<std::string, std::string>>& out) {
   if (v.is_object()) {
     for (auto it = v.begin(); it != v.end(); ++it)
       flatten(it.value(), path.empty() ? it.key() : path + "." + it.key(), out);
@@ -171,7 +173,7 @@ void flatten(const Json& v, const std::string& path, std::ostream& out) {
     for (std::size_t i = 0; i < v.size(); ++i)
       flatten(v[i], path + "[" + std::to_string(i) + "]", out);
   } else {
-    out << csv_escape(path) << "," << csv_cell(v) << "\n";
+    out.emplace_back(csv_escape(path), csv_cell(v));
   }
 }
 
@@ -329,6 +331,10 @@ void render_number_table(const Report& report, const RenderOptions& options, std
       render(with_number_rows(report), options, out);
       return;
     case Format::csv:
+      if (!report.data.empty()) {  // the other fields lead every row: the general path
+        render(with_number_rows(report), options, out);
+        return;
+      }
       for (std::size_t j = 0; j < table.columns.size(); ++j)
         out << (j ? "," : "") << csv_escape(table.columns[j]);
       out << "\n";
@@ -399,23 +405,35 @@ void render(const Report& report, const RenderOptions& options, std::ostream& ou
     case Format::csv:
       if (!report.csv_table.empty() && report.data.contains(report.csv_table) &&
           is_object_array(report.data[report.csv_table])) {
+        // One table holds every result: the report's other fields (flattened, dotted paths)
+        // lead each row, repeated, so a pipeline never needs a second format.
         const Json& rows = report.data[report.csv_table];
         std::vector<std::string> columns;
         for (const auto& row : rows)
           for (auto it = row.begin(); it != row.end(); ++it)
             if (std::find(columns.begin(), columns.end(), it.key()) == columns.end())
               columns.push_back(it.key());
+        std::vector<std::pair<std::string, std::string>> context;
+        for (auto it = report.data.begin(); it != report.data.end(); ++it)
+          if (it.key() != report.csv_table) flatten(it.value(), it.key(), context);
+        std::erase_if(context, [&](const auto& c) {
+          return std::find(columns.begin(), columns.end(), c.first) != columns.end();
+        });
+        for (std::size_t j = 0; j < context.size(); ++j) out << context[j].first << ",";
         for (std::size_t j = 0; j < columns.size(); ++j)
           out << (j ? "," : "") << csv_escape(columns[j]);
         out << "\n";
         for (const auto& row : rows) {
+          for (const auto& c : context) out << c.second << ",";
           for (std::size_t j = 0; j < columns.size(); ++j)
             out << (j ? "," : "") << (row.contains(columns[j]) ? csv_cell(row[columns[j]]) : "");
           out << "\n";
         }
       } else {
         out << "key,value\n";
-        flatten(report.data, "", out);
+        std::vector<std::pair<std::string, std::string>> leaves;
+        flatten(report.data, "", leaves);
+        for (const auto& [path, cell] : leaves) out << path << "," << cell << "\n";
       }
       break;
     case Format::table:

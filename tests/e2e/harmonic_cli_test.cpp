@@ -77,9 +77,9 @@ TEST_CASE("harmonic_value_reads_several_n_from_args_stdin_and_files", "[e2e][har
   REQUIRE(r.exit_code == 0);
   const auto ls = lines(r.out);
   REQUIRE(ls.size() == 4);
-  CHECK(ls[0] == "n,value,method,correctly_rounded");
-  CHECK(ls[1] == "1,1,exact summation,true");
-  CHECK(ls[3].rfind("100,5.187377517639621,", 0) == 0);
+  CHECK(ls[0] == "order,n,value,method,correctly_rounded");
+  CHECK(ls[1] == "1,1,1,exact summation,true");
+  CHECK(ls[3].rfind("1,100,5.187377517639621,", 0) == 0);
 
   const auto dir = numkit::test::fresh_dir();
   numkit::test::write_file(dir, "ns.txt", "4\n5\n");
@@ -209,4 +209,15 @@ TEST_CASE("harmonic_rejects_bad_input_with_exit_2", "[e2e][harmonic]") {
 TEST_CASE("harmonic_stall_simulate_is_only_for_fp64", "[e2e][harmonic]") {
   expect_input_error({"harmonic", "stall", "--format", "fp16", "--simulate"},
                      "--simulate: only with --format fp64");
+}
+
+TEST_CASE("harmonic_stall_csv_keeps_stall_n_on_every_row_of_the_comparison", "[e2e][harmonic]") {
+  const auto r = run_numkit({"harmonic", "stall", "--format", "fp16", "--csv"});
+  REQUIRE(r.exit_code == 0);
+  const auto ls = lines(r.out);
+  REQUIRE(ls.size() == 5);  // header + naive, pairwise, kahan, exact
+  CHECK(ls[0].rfind("format,significand_bits,method,stall_n,", 0) == 0);
+  // fp16's naive harmonic sum stops changing at n = 513 (value 7.0859375: exact in fp16)
+  for (std::size_t i = 1; i < ls.size(); ++i)
+    CHECK(ls[i].find(",513,7.0859375,") != std::string::npos);
 }

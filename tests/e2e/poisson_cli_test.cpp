@@ -48,7 +48,7 @@ TEST_CASE("poisson_cli_range_and_several_means_give_tables", "[e2e][poisson]") {
   CHECK(m["values"][3]["mean"] == 4.0);
   const auto csv = run_numkit({"poisson", "pmf", "0..2", "--mean", "3", "--csv"});
   CHECK(csv.exit_code == 0);
-  CHECK(csv.out.rfind("k,pmf\n0,0.049787068367863944\n", 0) == 0);
+  CHECK(csv.out.rfind("mean,k,pmf\n3,0,0.049787068367863944\n", 0) == 0);
 }
 
 TEST_CASE("poisson_cli_large_means_and_log_tails", "[e2e][poisson]") {
@@ -179,11 +179,12 @@ TEST_CASE("poisson_cli_k_reads_comma_and_space_lists_as_dist_does", "[e2e][poiss
     auto r = run_numkit(args);
     INFO(ks[0]);
     CHECK(r.exit_code == 0);
-    CHECK(r.out == "k,cdf\n3,0.857123460498547\n4,0.9473469826562888\n");
+    CHECK(r.out == "mean,k,cdf\n2,3,0.857123460498547\n2,4,0.9473469826562888\n");
   }
   auto d = run_numkit({"dist", "poisson", "cdf", "3,4", "--lambda", "2", "--csv"});
   CHECK(d.exit_code == 0);
-  CHECK(d.out.find("3,0.857123460498547\n4,0.9473469826562888\n") != std::string::npos);
+  CHECK(d.out.find(",3,0.857123460498547\n") != std::string::npos);
+  CHECK(d.out.find(",4,0.9473469826562888\n") != std::string::npos);
   // one rule for a bad count in either command, with its position when it comes from a file
   auto bad = run_numkit({"poisson", "cdf", "3,2.5", "--mean", "2"});
   CHECK(bad.exit_code == 2);
@@ -191,4 +192,16 @@ TEST_CASE("poisson_cli_k_reads_comma_and_space_lists_as_dist_does", "[e2e][poiss
   auto bad_stdin = run_numkit({"poisson", "cdf", "-", "--mean", "2"}, "1\n2.5\n");
   CHECK(bad_stdin.exit_code == 2);
   CHECK(bad_stdin.err == "numkit: <stdin>:2:1: must be an integer in [0, 2^53], got 2.5\n");
+}
+
+TEST_CASE("poisson_fit_csv_is_one_table_with_the_estimate_interval_and_the_bins",
+          "[e2e][poisson]") {
+  const auto r = run_numkit({"poisson", "fit", "1,2,3,2,1,0,4,2", "--csv"});
+  REQUIRE(r.exit_code == 0);
+  const auto header = r.out.substr(0, r.out.find('\n'));
+  for (const char* column :
+       {"n", "mean", "ci_lo", "ci_hi", "dispersion.index", "k", "observed", "expected"})
+    CHECK(("," + header + ",").find(std::string(",") + column + ",") != std::string::npos);
+  // total 15 over n = 8: the mean 15/8 is exact in binary
+  CHECK(r.out.find("\n8,15,1.875,") != std::string::npos);
 }

@@ -164,11 +164,12 @@ TEST_CASE("quad_methods_compare_side_by_side_and_csv_lists_them", "[quad][e2e]")
   REQUIRE(r.exit_code == 0);
   auto lines = split_lines(r.out);
   REQUIRE(lines.size() == 5);
-  CHECK(lines[0] == "method,status,iterations,f,relative_residual,x");
-  CHECK(lines[1].rfind("sd,converged,", 0) == 0);
-  CHECK(lines[2].rfind("cg,converged,2,", 0) == 0);
-  CHECK(lines[3].rfind("pcg-jacobi,converged,", 0) == 0);
-  CHECK(lines[4].rfind("newton,converged,1,", 0) == 0);
+  CHECK(lines[0] == "n,convention,method,status,iterations,f,relative_residual,x");
+  const std::string form = "2,f(x) = 1/2 x'Ax + b'x + c,";
+  CHECK(lines[1].rfind(form + "sd,converged,", 0) == 0);
+  CHECK(lines[2].rfind(form + "cg,converged,2,", 0) == 0);
+  CHECK(lines[3].rfind(form + "pcg-jacobi,converged,", 0) == 0);
+  CHECK(lines[4].rfind(form + "newton,converged,1,", 0) == 0);
 }
 
 TEST_CASE("quad_trace_streams_one_row_per_iteration_as_csv_or_json_lines", "[quad][e2e]") {
