@@ -3,6 +3,8 @@
 // options struct, a setup function that binds its flags (cli/calculus/<command>.cpp) and a run
 // function that can be called without argv; the helpers they share are in common.cpp.
 #include <Eigen/Core>
+#include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +56,16 @@ expr::Expression make_expression(const ExpressionInput& in);
 // A point: inline ("1,2", "x=1,y=2", "pi/4,1"), "@FILE" or "-" (its text read first).
 Eigen::VectorXd read_point(const std::string& spec, const expr::Expression& f,
                            const std::string& what);
+// --points FILE|-: one point per line (NumPy's savetxt of a 2-D array: numbers separated by
+// blanks or commas; "x=1,y=2" and constants as in --at), blank lines and # comments skipped. Each
+// point is handed to `each` as soon as its line is read, so a pipeline gets a row per point as
+// it arrives; a bad line is an InputError naming FILE:LINE.
+void for_each_point(const std::string& spec, const expr::Expression& f,
+                    const std::function<void(const Eigen::VectorXd&)>& each);
+// --at or --points: exactly one (UsageError otherwise); --points refuses the flags given in
+// `single_point_only` (name, whether given).
+void require_at_or_points(const std::string& at, const std::string& points,
+                          std::initializer_list<std::pair<const char*, bool>> single_point_only);
 io::Json to_json(const Eigen::VectorXd& v);
 io::Json to_json(const Eigen::MatrixXd& m);
 io::Json to_json(const std::vector<std::string>& names);
@@ -67,6 +79,7 @@ plot::Contour contour_of(const expr::Expression& f, const std::vector<Eigen::Vec
 struct GradOptions {
   ExpressionInput input;
   std::string at;
+  std::string points;  // --points FILE|-: many points, a row each
   std::string dir;
   bool check = false;
   OutputOptions output;
@@ -82,6 +95,7 @@ plot::Figure gradient_figure(const expr::Expression& f, const Eigen::VectorXd& x
 struct HessianOptions {
   ExpressionInput input;
   std::string at;
+  std::string points;
   bool check = false;
   OutputOptions output;
 };

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <fstream>
+#include <iostream>
 #include <limits>
+
+#include "numkit/core/input_file.hpp"
 
 #include "calculus/calculus.hpp"
 #include "numkit/core/reader.hpp"
@@ -68,6 +72,41 @@ Eigen::VectorXd read_point(const std::string& spec, const expr::Expression& f,
     throw InputError("EXPR: \"" + f.text() +
                      "\" has no variables; there is nothing to differentiate");
   return expr::parse_point(text, f.variables(), what);
+}
+
+void for_each_point(const std::string& spec, const expr::Expression& f,
+                    const std::function<void(const Eigen::VectorXd&)>& each) {
+  if (f.dimension() == 0)
+    throw InputError("EXPR: \"" + f.text() +
+                     "\" has no variables; there is nothing to differentiate");
+  std::ifstream file;
+  if (spec != "-") {
+    if (!input_exists(spec)) throw InputError(spec + ": no such file");
+    file.open(spec);
+    if (!file) throw InputError(spec + ": cannot be read");
+  }
+  std::istream& in = spec == "-" ? std::cin : file;
+  const std::string name = spec == "-" ? "stdin" : spec;
+  std::string line;
+  for (long line_no = 1; std::getline(in, line); ++line_no) {
+    if (line.find('\0') != std::string::npos)
+      throw InputError(name + ":" + std::to_string(line_no) + ": binary data, not a point");
+    const std::size_t hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    each(expr::parse_point(line, f.variables(), name + ":" + std::to_string(line_no)));
+  }
+  if (in.bad()) throw InputError(name + ": read error");
+}
+
+void require_at_or_points(const std::string& at, const std::string& points,
+                          std::initializer_list<std::pair<const char*, bool>> single_point_only) {
+  if (at.empty() == points.empty())
+    throw UsageError(at.empty() ? "--at POINT or --points FILE: neither was given"
+                                : "--at and --points: give one of them");
+  if (!points.empty())
+    for (const auto& [flag, given] : single_point_only)
+      if (given) throw UsageError(std::string(flag) + ": only with --at (one point)");
 }
 
 io::Json to_json(const Eigen::VectorXd& v) {

@@ -154,10 +154,37 @@ std::optional<Eigen::VectorXd> read_direction(const std::string& spec, const exp
   return v;
 }
 
+// --points: a row per point (the point, f, the gradient, its norm and the directional
+// derivative), streamed as the points arrive.
+int run_grad_points(const GradOptions& o, const expr::Expression& f) {
+  const auto dir = read_direction(o.dir, f);
+  std::vector<std::string> columns = f.variables();
+  columns.push_back("value");
+  for (const auto& v : f.variables()) columns.push_back("grad_" + v);
+  columns.push_back("gradient_norm");
+  if (dir) columns.push_back("directional_derivative");
+  io::RowStream rows(std::cout, o.output.render(), columns);
+  for_each_point(o.points, f, [&](const Eigen::VectorXd& x) {
+    Eigen::VectorXd g;
+    const double value = f.gradient(x, g);
+    const expr::DirectionalDerivative dd = expr::directional_derivative(g, dir ? &*dir : nullptr);
+    std::vector<io::Json> row(x.data(), x.data() + x.size());
+    row.emplace_back(value);
+    row.insert(row.end(), g.data(), g.data() + g.size());
+    row.emplace_back(dd.gradient_norm);
+    if (dir) row.emplace_back(dd.directional);
+    rows.row(row);
+  });
+  rows.flush();
+  return 0;
+}
+
 }  // namespace
 
 int run_grad(const GradOptions& o) {
+  require_at_or_points(o.at, o.points, {{"--check", o.check}, {"--plot", !o.output.plot.empty()}});
   const expr::Expression f = make_expression(o.input);
+  if (!o.points.empty()) return run_grad_points(o, f);
   const Eigen::VectorXd x = read_point(o.at, f, "--at");
   const auto dir = read_direction(o.dir, f);
   if (!o.output.plot.empty() && f.dimension() != 2)
@@ -177,8 +204,11 @@ void setup_grad(CLI::App& root) {
   add_expression_options(*cmd, opts->input);
   cmd->add_option("--at", opts->at,
                   "the point: 1,2 or x=1,y=2 (entries may be constants like pi/4); @FILE or -")
-      ->required()
       ->type_name("POINT");
+  cmd->add_option("--points", opts->points,
+                  "many points instead, one per line (np.savetxt layout), from FILE or - (stdin): "
+                  "a row each, streamed")
+      ->type_name("FILE|-");
   cmd->add_option("--dir", opts->dir,
                   "a direction v (need not be unit length; not zero): 3,4 or x=3,y=4")
       ->type_name("VECTOR");
@@ -202,7 +232,8 @@ void setup_grad(CLI::App& root) {
       "  numkit grad \"x^2+y^2\" --at 1,2\n"
       "  numkit grad \"x^2+y^2\" --at 1,2 --dir 3,4\n"
       "  numkit grad \"x*exp(-y)\" --at x=2,y=0 --check\n"
-      "  numkit grad \"sin(x)*cos(y)\" --at pi/4,0 --json");
+      "  numkit grad \"sin(x)*cos(y)\" --at pi/4,0 --json\n"
+      "  printf '1 2\\n3 4\\n' | numkit grad \"x^2+y^2\" --points -");
   bind_calculus_run<GradOptions>(cmd, opts, run_grad);
 }
 

@@ -9,12 +9,21 @@
 
 namespace numkit::cli::calculuscli {
 
-int run_hessian(const HessianOptions& o) {
-  const expr::Expression f = make_expression(o.input);
-  const Eigen::VectorXd x = read_point(o.at, f, "--at");
-  Eigen::VectorXd g;
+namespace {
+
+struct SecondOrder {
+  double value = 0;
+  Eigen::VectorXd g, lam;
   Eigen::MatrixXd h;
-  const double value = f.hessian(x, g, h);
+  std::string definiteness, cls;
+  bool critical = false;
+};
+
+SecondOrder second_order(const expr::Expression& f, const Eigen::VectorXd& x) {
+  SecondOrder s;
+  Eigen::VectorXd& g = s.g;
+  Eigen::MatrixXd& h = s.h;
+  s.value = f.hessian(x, g, h);
   const Eigen::VectorXd lam =
       Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(h, Eigen::EigenvaluesOnly).eigenvalues();
   const double scale = std::max(1.0, lam.cwiseAbs().maxCoeff());
@@ -37,6 +46,55 @@ int run_hessian(const HessianOptions& o) {
     else
       cls = "maximum";
   }
+  s.lam = lam;
+  s.definiteness = definiteness;
+  s.cls = cls;
+  s.critical = critical;
+  return s;
+}
+
+// --points: a row per point (the point, f, the gradient, the Hessian's upper triangle, its
+// definiteness and the class of the point), streamed as the points arrive.
+int run_hessian_points(const HessianOptions& o, const expr::Expression& f) {
+  const auto& vars = f.variables();
+  std::vector<std::string> columns = vars;
+  columns.push_back("value");
+  for (const auto& v : vars) columns.push_back("grad_" + v);
+  for (std::size_t i = 0; i < vars.size(); ++i)
+    for (std::size_t j = i; j < vars.size(); ++j) columns.push_back("h_" + vars[i] + "_" + vars[j]);
+  columns.push_back("definiteness");
+  columns.push_back("critical_point");
+  io::RowStream rows(std::cout, o.output.render(), columns);
+  for_each_point(o.points, f, [&](const Eigen::VectorXd& x) {
+    const SecondOrder s = second_order(f, x);
+    std::vector<io::Json> row(x.data(), x.data() + x.size());
+    row.emplace_back(s.value);
+    row.insert(row.end(), s.g.data(), s.g.data() + s.g.size());
+    for (Eigen::Index i = 0; i < s.h.rows(); ++i)
+      for (Eigen::Index j = i; j < s.h.cols(); ++j) row.emplace_back(s.h(i, j));
+    row.emplace_back(s.definiteness);
+    row.emplace_back(s.cls);
+    rows.row(row);
+  });
+  rows.flush();
+  return 0;
+}
+
+}  // namespace
+
+int run_hessian(const HessianOptions& o) {
+  require_at_or_points(o.at, o.points, {{"--check", o.check}});
+  const expr::Expression f = make_expression(o.input);
+  if (!o.points.empty()) return run_hessian_points(o, f);
+  const Eigen::VectorXd x = read_point(o.at, f, "--at");
+  const SecondOrder s = second_order(f, x);
+  const double value = s.value;
+  const Eigen::VectorXd& g = s.g;
+  const Eigen::MatrixXd& h = s.h;
+  const Eigen::VectorXd& lam = s.lam;
+  const std::string& definiteness = s.definiteness;
+  const std::string& cls = s.cls;
+  const bool critical = s.critical;
   io::Report r;
   r.data["expression"] = f.text();
   r.data["variables"] = to_json(f.variables());
@@ -84,8 +142,11 @@ void setup_hessian(CLI::App& root) {
   add_expression_options(*cmd, opts->input);
   cmd->add_option("--at", opts->at,
                   "the point: 1,2 or x=1,y=2 (entries may be constants like pi/4); @FILE or -")
-      ->required()
       ->type_name("POINT");
+  cmd->add_option("--points", opts->points,
+                  "many points instead, one per line (np.savetxt layout), from FILE or - (stdin): "
+                  "a row each, streamed")
+      ->type_name("FILE|-");
   cmd->add_flag(
       "--check", opts->check,
       "compare with second central differences refined by Richardson extrapolation and print the "
@@ -103,7 +164,8 @@ void setup_hessian(CLI::App& root) {
       "  numkit hessian \"x^2-y^2\" --at 0,0\n"
       "  numkit hessian \"(1-x)^2+100*(y-x^2)^2\" --at 1,1 --vars x,y\n"
       "  numkit hessian \"x*y*exp(-x^2-y^2)\" --at 0.5,0.5 --check\n"
-      "  numkit hessian \"x^4+y^2\" --at 0,0 --json");
+      "  numkit hessian \"x^4+y^2\" --at 0,0 --json\n"
+      "  printf '0 0\\n1 1\\n' | numkit hessian \"x^2-y^2\" --points - --csv");
   bind_calculus_run<HessianOptions>(cmd, opts, run_hessian);
 }
 

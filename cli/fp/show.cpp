@@ -1,6 +1,10 @@
 // numkit fp show: what a value becomes in a format.
 #include <cmath>
+#include <fstream>
+#include <iostream>
+#include <sstream>
 
+#include "numkit/core/input_file.hpp"
 #include "numkit/fp/show.hpp"
 
 #include "fp/fp.hpp"
@@ -38,6 +42,51 @@ Json show_json(const fp::ShowResult& r, const fp::Format& f) {
     j["above"] = std::isinf(r.above) && !f.has_infinity ? Json("none") : number(r.above);
   }
   return j;
+}
+
+// VALUE "-" or "@FILE": values one or more per line (blanks or commas between them, # comments),
+// a row each for every format, streamed as the lines arrive.
+int run_show_stream(const std::string& spec, const std::vector<const fp::Format*>& formats,
+                    fp::Overflow mode, const OutputOptions& out) {
+  const std::string path = spec == "-" ? "-" : spec.substr(1);
+  std::ifstream file;
+  if (path != "-") {
+    if (!input_exists(path)) throw InputError(path + ": no such file");
+    file.open(path);
+    if (!file) throw InputError(path + ": cannot be read");
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  const std::string name = path == "-" ? "stdin" : path;
+  // the columns of the --csv report, in its order; a field a value does not have is empty in CSV
+  // (as there) and null in JSON Lines
+  const std::vector<std::string> columns = {
+      "input",     "format",         "class",          "outcome",  "bits",   "hex",
+      "sign",      "exponent_field", "mantissa_field", "exponent", "stored", "stored_exact",
+      "abs_error", "rel_error",      "error_ulps",     "ulp",      "below",  "above"};
+  const Json missing = out.csv ? Json("") : Json();
+  io::RowStream rows(std::cout, out.render(), columns);
+  std::string line;
+  for (long line_no = 1; std::getline(in, line); ++line_no) {
+    if (line.find('\0') != std::string::npos)
+      throw InputError(name + ":" + std::to_string(line_no) + ": binary data, not a value");
+    const std::size_t hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    for (char& c : line)
+      if (c == ',' || c == '\t' || c == '\r') c = ' ';
+    std::istringstream tokens(line);
+    const std::string where = name + ":" + std::to_string(line_no);
+    for (std::string value; tokens >> value;)
+      for (const auto* f : formats) {
+        const Json j = show_json(fp::show_value(value, *f, mode, where), *f);
+        std::vector<Json> row;
+        row.reserve(columns.size());
+        for (const auto& c : columns) row.push_back(j.contains(c) ? j[c] : missing);
+        rows.row(row);
+      }
+  }
+  if (in.bad()) throw InputError(name + ": read error");
+  rows.flush();
+  return 0;
 }
 
 }  // namespace
@@ -79,6 +128,14 @@ int run_show(const ShowOptions& o) {
   std::vector<const fp::Format*> formats;
   for (const auto& n : o.formats) formats.push_back(&fp::find_format(n, "--format"));
   if (formats.empty()) formats.push_back(&fp::format(fp::FormatId::fp16));
+  const auto mode = o.saturate ? fp::Overflow::saturate : fp::Overflow::infinity;
+  for (const auto& v : o.values)
+    if (v == "-" || (v.size() > 1 && v[0] == '@')) {
+      if (o.values.size() != 1 || !o.bits.empty())
+        throw UsageError("VALUE " + v +
+                         ": reads every value from there; give no other VALUE or --bits");
+      return run_show_stream(v, formats, mode, o.out);
+    }
   return emit(show_report(o.values, o.bits, formats,
                           o.saturate ? fp::Overflow::saturate : fp::Overflow::infinity,
                           !o.out.json && !o.out.csv),
@@ -93,9 +150,11 @@ void setup_show(CLI::App& fp_cmd) {
                                     "(absolute, relative, in ulps), the ulp, the neighbours and "
                                     "the class or outcome (overflowed, "
                                     "underflowed to zero, became subnormal)");
-  cmd->add_option("VALUE", o->values,
-                  "decimals of any length (0.1, 1e-4), hex floats (0x1.8p-3), exact rationals "
-                  "(1/3, -7/10), inf, nan")
+  cmd->add_option(
+         "VALUE", o->values,
+         "decimals of any length (0.1, 1e-4), hex floats (0x1.8p-3), exact rationals "
+         "(1/3, -7/10), inf, nan; - (stdin) or @FILE: many, one or more per line, a row each, "
+         "streamed")
       ->type_name("VALUE")
       ->allow_extra_args();
   cmd->add_option("--bits", o->bits,
@@ -115,7 +174,8 @@ void setup_show(CLI::App& fp_cmd) {
       "  numkit fp show 0.1 --format fp16,bf16,fp32\n"
       "  numkit fp show 65504 65520 --format fp16\n"
       "  numkit fp show --bits 0x3c00 --format fp16\n"
-      "  numkit fp show 0x1.8p-3 500 --format e4m3 --saturate --json");
+      "  numkit fp show 0x1.8p-3 500 --format e4m3 --saturate --json\n"
+      "  printf '0.1\\n65520\\n' | numkit fp show - --format fp16 --csv");
   bind_run<ShowOptions>(cmd, o, run_show);
 }
 

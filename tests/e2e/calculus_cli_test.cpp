@@ -311,3 +311,35 @@ TEST_CASE("minimize_and_quad_minimize_share_step_names_and_reason", "[e2e][calcu
   const Json c = run_json({"quad", "minimize", "-A", "[[2]]", "--method", "gd", "--lr", "0.1"});
   CHECK(c["minimizer"] == b["minimizer"]);
 }
+
+TEST_CASE("grad_points_streams_a_row_per_point_from_stdin_or_a_file", "[e2e][calculus]") {
+  // ∇(x²+y²) = (2x, 2y): exact; along v = (3,4) at (1,2) the derivative is 22/5
+  const auto r = run_numkit({"grad", "x^2+y^2", "--points", "-", "--dir", "3,4", "--csv"},
+                            "1 2\n# a comment\n\n3,4\n");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out ==
+        "x,y,value,grad_x,grad_y,gradient_norm,directional_derivative\n"
+        "1,2,5,2,4,4.47213595499958,4.4\n3,4,25,6,8,10,10\n");  // (6·3 + 8·4)/5 = 10
+  const auto dir = numkit::test::fresh_dir();
+  numkit::test::write_file(dir, "pts.txt", "1.000000000000000000e+00 2.000000000000000000e+00\n");
+  const auto f = numkit::test::run_shell("numkit grad \"x^2+y^2\" --points pts.txt --json", dir);
+  REQUIRE(f.exit_code == 0);
+  CHECK(Json::parse(f.out)["grad_y"] == 4.0);
+  // a bad line names its source and line; --at and --points exclude each other
+  const auto bad = run_numkit({"grad", "x^2+y^2", "--points", "-"}, "1 2\n1 2 3\n");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == "numkit: stdin:2: expected 2 values (x, y), got 3\n");
+  CHECK(run_numkit({"grad", "x^2+y^2", "--at", "1,2", "--points", "-"}).exit_code == 2);
+  CHECK(run_numkit({"grad", "x^2+y^2"}).err ==
+        "numkit: --at POINT or --points FILE: neither was given\n");
+  CHECK(run_numkit({"grad", "x^2", "--points", "-", "--check"}, "1\n").exit_code == 2);
+}
+
+TEST_CASE("hessian_points_gives_each_point_its_hessian_and_class", "[e2e][calculus]") {
+  const auto r = run_numkit({"hessian", "x^2-y^2", "--points", "-", "--csv"}, "0 0\n1 1\n");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out ==
+        "x,y,value,grad_x,grad_y,h_x_x,h_x_y,h_y_y,definiteness,critical_point\n"
+        "0,0,0,0,0,2,0,-2,indefinite,saddle\n"
+        "1,1,0,2,-2,2,0,-2,indefinite,not a critical point\n");
+}

@@ -1,5 +1,6 @@
 // End-to-end: numkit fp info / show / analyze / sum / update / scale run as a user would, for
 // normal use and for every documented bad input (exit code 2 and the message).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
@@ -232,4 +233,24 @@ TEST_CASE("fp_scale_backs_off_to_a_fitting_scale_and_grows_again", "[e2e][fp]") 
   CHECK(t["nonfinite_gradients"] == 1);
   const auto bad = numkit::test::write_file(dir, "b.txt", "1e-3 100\n1e-3 x\n");
   expect_error({"fp", "scale", bad.string()}, "b.txt:2:6");
+}
+
+TEST_CASE("fp_show_reads_many_values_from_stdin_a_row_each", "[e2e][fp]") {
+  // 0.1 in fp16 is 0x2e66 = 1638/16384 = 0.0999755859375 exactly; 65520 rounds to infinity
+  const auto r =
+      run_numkit({"fp", "show", "-", "--format", "fp16", "--csv"}, "0.1 # tenth\n65520\n");
+  REQUIRE(r.exit_code == 0);
+  const auto rows = r.out;
+  CHECK(rows.find("\n0.1,fp16,normal,rounded,0 01011 1001100110,0x2e66,0,01011,1001100110,-4,"
+                  "0.0999755859375,") != std::string::npos);
+  CHECK(rows.find("\n65520,fp16,infinity,overflowed,") != std::string::npos);
+  // the same table as the values given as arguments
+  CHECK(rows == run_numkit({"fp", "show", "0.1", "65520", "--format", "fp16", "--csv"}).out);
+  const auto j = run_numkit({"fp", "show", "-", "--format", "fp16,bf16", "--json"}, "0.1\n");
+  REQUIRE(j.exit_code == 0);
+  CHECK(std::count(j.out.begin(), j.out.end(), '\n') == 2);  // JSON Lines: a value per format
+  const auto bad = run_numkit({"fp", "show", "-"}, "0.1\nabc\n");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.rfind("numkit: stdin:2: expected a number", 0) == 0);
+  CHECK(run_numkit({"fp", "show", "-", "0.5"}, "").exit_code == 2);
 }
