@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 WERROR ?= OFF
 CMAKE_FLAGS ?=
 
-.PHONY: run test build setup asan fuzz bench bench-peers format clean
+.PHONY: run test build install setup asan fuzz bench bench-peers format clean
 
 setup:
 	@scripts/setup.sh
@@ -19,6 +19,11 @@ run: build
 
 test: build
 	@ctest --test-dir build/release --output-on-failure -j $(JOBS)
+
+# the binary, the PETSc plugin, shell completions and the man page under PREFIX
+PREFIX ?= /usr/local
+install: build
+	@cmake --install build/release --prefix $(PREFIX)
 
 asan: setup
 	@cmake --preset asan -DNUMKIT_WERROR=$(WERROR) $(CMAKE_FLAGS) >/dev/null

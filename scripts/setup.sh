@@ -10,6 +10,8 @@ packages=(
   libcli11-dev catch2 libgnuplot-iostream-dev gnuplot-nox nlohmann-json3-dev libfmt-dev
   libbenchmark-dev liblbfgspp-dev libspectra-dev libsuitesparse-dev libgmp-dev libmpfr-dev
   libopenblas-dev liblapacke-dev libzip-dev
+  # make install's man page, generated from the help text
+  help2man
   # the PETSc engine (a plugin loaded only by the commands that use it): PETSc 3.18 with hypre
   # and MUMPS, Open MPI and its launcher
   libpetsc-real-dev libopenmpi-dev openmpi-bin
