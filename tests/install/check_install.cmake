@@ -1,14 +1,18 @@
 # `make install` as a user runs it: cmake --install into a fresh prefix, then the installed
 # binary, its PETSc plugin (found at ../lib/numkit/), the completions and `man numkit` are used
-# from there. Run by ctest: cmake -DBUILD_DIR=... -DPREFIX=... -DHAVE_ENGINE=ON|OFF -P this file.
+# from there. Run by ctest: cmake -DBUILD_DIR=... -DPREFIX=... -DHAVE_ENGINE=ON|OFF
+# -DHAVE_MAN_PAGE=0|1 -P this file.
 file(REMOVE_RECURSE ${PREFIX})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFIX}
                 RESULT_VARIABLE rc OUTPUT_QUIET)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "cmake --install failed: ${rc}")
 endif()
-set(expected bin/numkit share/man/man1/numkit.1 share/bash-completion/completions/numkit
+set(expected bin/numkit share/bash-completion/completions/numkit
              share/zsh/vendor-completions/_numkit share/fish/vendor_completions.d/numkit.fish)
+if(HAVE_MAN_PAGE)  # help2man (scripts/setup.sh installs it) was found at configure time
+  list(APPEND expected share/man/man1/numkit.1)
+endif()
 if(HAVE_ENGINE)
   list(APPEND expected lib/numkit/libnumkit_petsc_engine.so)
 endif()
@@ -40,7 +44,7 @@ endif()
 
 # man numkit, with the installed tree on MANPATH
 find_program(MAN man)
-if(MAN)
+if(MAN AND HAVE_MAN_PAGE)
   execute_process(COMMAND ${CMAKE_COMMAND} -E env MANPATH=${PREFIX}/share/man MANPAGER=cat
                           MANWIDTH=100 ${MAN} numkit
                   RESULT_VARIABLE rc OUTPUT_VARIABLE page ERROR_VARIABLE err)
