@@ -223,8 +223,7 @@ void setup_analyze(CLI::App& quad_cmd) {
       "  numkit quad analyze --expr \"3*x^2+2*x*y+6*y^2-2*x+8*y+1\"\n"
       "  numkit quad analyze -A \"[[1,1],[1,1]]\" -b \"[1,-1]\" --json\n"
       "  numkit quad analyze -A \"[[1,2],[2,1]]\"\n"
-      "  numkit quad analyze --generate laplace2d --n 300 --half\n"
-      "  numkit quad analyze --generate laplace2d --n 100 --backend petsc");
+      "  numkit quad analyze --generate laplace2d --n 300 --half");
   bind_run<AnalyzeOptions>(cmd, o, run_analyze);
 }
 
