@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <fstream>
-#include <iostream>
 #include <limits>
 
 #include "numkit/core/input_file.hpp"
@@ -79,24 +77,9 @@ void for_each_point(const std::string& spec, const expr::Expression& f,
   if (f.dimension() == 0)
     throw InputError("EXPR: \"" + f.text() +
                      "\" has no variables; there is nothing to differentiate");
-  std::ifstream file;
-  if (spec != "-") {
-    if (!input_exists(spec)) throw InputError(spec + ": no such file");
-    file.open(spec);
-    if (!file) throw InputError(spec + ": cannot be read");
-  }
-  std::istream& in = spec == "-" ? std::cin : file;
-  const std::string name = spec == "-" ? "stdin" : spec;
-  std::string line;
-  for (long line_no = 1; std::getline(in, line); ++line_no) {
-    if (line.find('\0') != std::string::npos)
-      throw InputError(name + ":" + std::to_string(line_no) + ": binary data, not a point");
-    const std::size_t hash = line.find('#');
-    if (hash != std::string::npos) line.erase(hash);
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    each(expr::parse_point(line, f.variables(), name + ":" + std::to_string(line_no)));
-  }
-  if (in.bad()) throw InputError(name + ": read error");
+  for_each_input_line(spec, [&](std::string_view line, const std::string& where) {
+    each(expr::parse_point(line, f.variables(), where));
+  });
 }
 
 void require_at_or_points(const std::string& at, const std::string& points,

@@ -1,6 +1,5 @@
 // numkit fp show: what a value becomes in a format.
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -48,43 +47,28 @@ Json show_json(const fp::ShowResult& r, const fp::Format& f) {
 // a row each for every format, streamed as the lines arrive.
 int run_show_stream(const std::string& spec, const std::vector<const fp::Format*>& formats,
                     fp::Overflow mode, const OutputOptions& out) {
-  const std::string path = spec == "-" ? "-" : spec.substr(1);
-  std::ifstream file;
-  if (path != "-") {
-    if (!input_exists(path)) throw InputError(path + ": no such file");
-    file.open(path);
-    if (!file) throw InputError(path + ": cannot be read");
-  }
-  std::istream& in = path == "-" ? std::cin : file;
-  const std::string name = path == "-" ? "stdin" : path;
-  // the columns of the --csv report, in its order; a field a value does not have is empty in CSV
-  // (as there) and null in JSON Lines
   const std::vector<std::string> columns = {
       "input",     "format",         "class",          "outcome",  "bits",   "hex",
       "sign",      "exponent_field", "mantissa_field", "exponent", "stored", "stored_exact",
       "abs_error", "rel_error",      "error_ulps",     "ulp",      "below",  "above"};
   const Json missing = out.csv ? Json("") : Json();
   io::RowStream rows(std::cout, out.render(), columns);
-  std::string line;
-  for (long line_no = 1; std::getline(in, line); ++line_no) {
-    if (line.find('\0') != std::string::npos)
-      throw InputError(name + ":" + std::to_string(line_no) + ": binary data, not a value");
-    const std::size_t hash = line.find('#');
-    if (hash != std::string::npos) line.erase(hash);
-    for (char& c : line)
-      if (c == ',' || c == '\t' || c == '\r') c = ' ';
-    std::istringstream tokens(line);
-    const std::string where = name + ":" + std::to_string(line_no);
-    for (std::string value; tokens >> value;)
-      for (const auto* f : formats) {
-        const Json j = show_json(fp::show_value(value, *f, mode, where), *f);
-        std::vector<Json> row;
-        row.reserve(columns.size());
-        for (const auto& c : columns) row.push_back(j.contains(c) ? j[c] : missing);
-        rows.row(row);
-      }
-  }
-  if (in.bad()) throw InputError(name + ": read error");
+  for_each_input_line(spec == "-" ? spec : spec.substr(1),
+                      [&](std::string_view line, const std::string& where) {
+                        std::string text(line);
+                        for (char& c : text)
+                          if (c == ',' || c == '\t' || c == '\r') c = ' ';
+                        std::istringstream tokens(text);
+                        for (std::string value; tokens >> value;)
+                          for (const auto* f : formats) {
+                            const Json j = show_json(fp::show_value(value, *f, mode, where), *f);
+                            std::vector<Json> row;
+                            row.reserve(columns.size());
+                            for (const auto& c : columns)
+                              row.push_back(j.contains(c) ? j[c] : missing);
+                            rows.row(row);
+                          }
+                      });
   rows.flush();
   return 0;
 }

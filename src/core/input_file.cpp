@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iostream>
 #include <string>
 
 #include "numkit/core/error.hpp"
@@ -91,6 +93,30 @@ std::string read_input_text(std::string_view spec, std::size_t limit) {
     text.append(buf, static_cast<std::size_t>(got));
   }
   return text;
+}
+
+void for_each_input_line(
+    std::string_view spec,
+    const std::function<void(std::string_view line, const std::string& where)>& each) {
+  const std::string path(spec);
+  std::ifstream file;
+  if (path != "-") {
+    if (!input_exists(path)) throw InputError(path + ": no such file");
+    file.open(path);
+    if (!file) throw InputError(path + ": cannot be read");
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  const std::string name = path == "-" ? "stdin" : path;
+  std::string line;
+  for (long line_no = 1; std::getline(in, line); ++line_no) {
+    const std::string where = name + ":" + std::to_string(line_no);
+    if (line.find('\0') != std::string::npos) throw InputError(where + ": binary data");
+    const std::size_t hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    each(line, where);
+  }
+  if (in.bad()) throw InputError(name + ": read error");
 }
 
 }  // namespace numkit
