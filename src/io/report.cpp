@@ -258,7 +258,9 @@ void append_number(std::string& s, double v, bool integral, Format format) {
 
 // Writes the rows of `table` in blocks: a CSV line each, or (JSON, inside an array at depth 1
 // of an indent-2 document) an object each.
-void write_number_rows(const NumberTable& table, Format format, std::ostream& out) {
+// csv_prefix: cells (each followed by a comma) that lead every CSV row.
+void write_number_rows(const NumberTable& table, Format format, std::ostream& out,
+                       const std::string& csv_prefix = {}) {
   std::vector<std::string> keys;
   for (const auto& c : table.columns) keys.push_back(Json(c).dump());
   constexpr std::size_t kBlock = 1 << 20;
@@ -267,6 +269,7 @@ void write_number_rows(const NumberTable& table, Format format, std::ostream& ou
   const std::size_t rows = table.rows();
   for (std::size_t i = 0; i < rows; ++i) {
     if (format == Format::csv) {
+      s += csv_prefix;
       for (std::size_t j = 0; j < table.columns.size(); ++j) {
         if (j) s += ',';
         append_number(s, table.values[j][i], table.integral[j], format);
@@ -330,16 +333,25 @@ void render_number_table(const Report& report, const RenderOptions& options, std
     case Format::table:
       render(with_number_rows(report), options, out);
       return;
-    case Format::csv:
-      if (!report.data.empty()) {  // the other fields lead every row: the general path
-        render(with_number_rows(report), options, out);
-        return;
+    case Format::csv: {
+      // the report's other fields lead every row, as render() prints the same Json rows
+      std::vector<std::pair<std::string, std::string>> context;
+      flatten(report.data, "", context);
+      std::erase_if(context, [&](const auto& c) {
+        return std::find(table.columns.begin(), table.columns.end(), c.first) !=
+               table.columns.end();
+      });
+      std::string prefix;
+      for (const auto& [path, cell] : context) {
+        out << path << ",";
+        prefix += cell + ",";
       }
       for (std::size_t j = 0; j < table.columns.size(); ++j)
         out << (j ? "," : "") << csv_escape(table.columns[j]);
       out << "\n";
-      write_number_rows(table, options.format, out);
+      write_number_rows(table, options.format, out, prefix);
       return;
+    }
     case Format::json: {
       std::string head = to_json_text(report.data, 2);  // "{}" or "{\n  ...\n}"
       head.erase(head.size() - (report.data.empty() ? 1 : 2));
